@@ -1,0 +1,38 @@
+/*
+ * The LLM Ops portal backend: the Backstage core plugins the suite builds on,
+ * plus the llm-ops plugins and modules of this repository.
+ */
+import { createBackend } from '@backstage/backend-defaults';
+
+const backend = createBackend();
+
+backend.add(import('@backstage/plugin-app-backend'));
+backend.add(import('@backstage/plugin-proxy-backend'));
+
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(
+  import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
+);
+backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+
+backend.add(import('@backstage/plugin-scaffolder-backend'));
+
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(
+  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
+);
+
+backend.add(import('@backstage/plugin-search-backend'));
+backend.add(import('@backstage/plugin-search-backend-module-pg'));
+backend.add(import('@backstage/plugin-search-backend-module-catalog'));
+
+backend.add(import('@backstage/plugin-user-settings-backend'));
+
+backend.add(import('@llm-ops/backstage-plugin-llm-ops-backend'));
+backend.add(import('@llm-ops/backstage-plugin-llm-ops-backend'));
+backend.add(import('@llm-ops/backstage-plugin-catalog-backend-module-llm-ops'));
+backend.add(import('@llm-ops/backstage-plugin-scaffolder-backend-module-llm-ops'));
+backend.start();

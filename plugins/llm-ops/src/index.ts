@@ -1,0 +1,1 @@
+export { llmOpsPlugin as default } from './plugin';

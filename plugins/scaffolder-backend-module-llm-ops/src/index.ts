@@ -1,0 +1,8 @@
+/***/
+/**
+ * The llm-ops backend module for the scaffolder plugin.
+ *
+ * @packageDocumentation
+ */
+
+export { scaffolderModuleLlmOps as default } from './module';

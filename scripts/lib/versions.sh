@@ -1,0 +1,5 @@
+# shellcheck shell=bash
+# Loopback ports of the services that the project's scripts start for tests.
+# Overridable so two checkouts can run side by side.
+LLM_OPS_PG_PORT="${LLM_OPS_PG_PORT:-55432}"
+LLM_OPS_REDIS_PORT="${LLM_OPS_REDIS_PORT:-56379}"
