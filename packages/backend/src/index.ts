@@ -31,8 +31,7 @@ backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 
 backend.add(import('@backstage/plugin-user-settings-backend'));
 
+// LLM Ops for Backstage
 backend.add(import('@llm-ops/backstage-plugin-llm-ops-backend'));
-backend.add(import('@llm-ops/backstage-plugin-llm-ops-backend'));
-backend.add(import('@llm-ops/backstage-plugin-catalog-backend-module-llm-ops'));
-backend.add(import('@llm-ops/backstage-plugin-scaffolder-backend-module-llm-ops'));
+
 backend.start();

@@ -11,44 +11,47 @@ jest.setTimeout(60_000);
 
 const databases = createTestDatabases();
 
-describe.each(databases.eachSupportedId())('llm-ops plugin on %s', databaseId => {
-  async function startBackend() {
-    const knex = await databases.init(databaseId);
-    const { server } = await startTestBackend({
-      features: [llmOpsPlugin, mockServices.database.factory({ knex })],
-    });
-    return server;
-  }
+describe.each(databases.eachSupportedId())(
+  'llm-ops plugin on %s',
+  databaseId => {
+    async function startBackend() {
+      const knex = await databases.init(databaseId);
+      const { server } = await startTestBackend({
+        features: [llmOpsPlugin, mockServices.database.factory({ knex })],
+      });
+      return server;
+    }
 
-  it('answers health in the envelope with the database client in use', async () => {
-    const server = await startBackend();
-    const res = await request(server)
-      .get('/api/llm-ops/v1/health')
-      .set('Authorization', mockCredentials.none.header());
+    it('answers health in the envelope with the database client in use', async () => {
+      const server = await startBackend();
+      const res = await request(server)
+        .get('/api/llm-ops/v1/health')
+        .set('Authorization', mockCredentials.none.header());
 
-    expect(res.status).toBe(200);
-    expect(res.body).toEqual({
-      status: 'success',
-      message: expect.any(String),
-      data: {
-        plugin: 'llm-ops',
-        version: expect.stringMatching(/^\d+\.\d+\.\d+/),
-        database: {
-          client: databaseId === 'SQLITE_3' ? 'better-sqlite3' : 'pg',
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        status: 'success',
+        message: expect.any(String),
+        data: {
+          plugin: 'llm-ops',
+          version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+          database: {
+            client: databaseId === 'SQLITE_3' ? 'better-sqlite3' : 'pg',
+          },
+          cache: { store: 'memory', ok: true },
         },
-        cache: { store: 'memory', ok: true },
-      },
+      });
     });
-  });
 
-  it('serves the same API on the legacy /llm-ops/v1 root path', async () => {
-    const server = await startBackend();
-    const legacy = await request(server).get('/llm-ops/v1/health');
-    const current = await request(server).get('/api/llm-ops/v1/health');
-    expect(legacy.status).toBe(200);
-    expect(legacy.body.data).toEqual(current.body.data);
-  });
-});
+    it('serves the same API on the legacy /llm-ops/v1 root path', async () => {
+      const server = await startBackend();
+      const legacy = await request(server).get('/llm-ops/v1/health');
+      const current = await request(server).get('/api/llm-ops/v1/health');
+      expect(legacy.status).toBe(200);
+      expect(legacy.body.data).toEqual(current.body.data);
+    });
+  },
+);
 
 describe('llm-ops plugin errors', () => {
   async function startBackend() {

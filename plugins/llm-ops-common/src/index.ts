@@ -1,19 +1,7 @@
-/***/
 /**
- * Common functionalities for the llm-ops plugin.
+ * Types, permissions and kind schemas shared by the LLM Ops frontend and backend packages.
  *
  * @packageDocumentation
  */
-
-/**
- * In this package you might for example declare types that are common
- * between the frontend and backend plugin packages.
- */
-export type CommonType = {
-  field: string;
-};
-
-/**
- * Or you might declare some common constants.
- */
-export const COMMON_CONSTANT = 1;
+export * from './envelope';
+export * from './permissions';

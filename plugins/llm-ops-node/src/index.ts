@@ -1,18 +1,6 @@
-/***/
 /**
- * Node.js library for the llm-ops plugin.
+ * Extension points and adapter interfaces through which tool modules plug into the llm-ops backend.
  *
  * @packageDocumentation
  */
-
-// In this package you might for example export functions that
-// help other plugins or modules interact with your plugin.
-
-/**
- * Does something useful.
- *
- * @public
- */
-export function someFunction() {
-  // ...
-}
+export * from './integration';

@@ -17,7 +17,9 @@ export function sendSuccess<T>(
   message: string,
   httpStatus = 200,
 ): void {
-  res.status(httpStatus).json({ status: 'success', message, data } satisfies Envelope<T>);
+  res
+    .status(httpStatus)
+    .json({ status: 'success', message, data } satisfies Envelope<T>);
 }
 
 // @backstage/errors names and the HTTP status each stands for. Anything else is a 500.
@@ -40,7 +42,8 @@ type ClassifiedError = {
 };
 
 // The OpenAPI validator reports e.g. "request/body/name must be string": name the field.
-const validatorFieldPattern = /request\/(?:body|query|params|headers)\/([\w.\-/]+)/;
+const validatorFieldPattern =
+  /request\/(?:body|query|params|headers)\/([\w.\-/]+)/;
 
 function classify(error: any): ClassifiedError {
   const name: string = error?.name ?? 'Error';
@@ -68,7 +71,9 @@ function classify(error: any): ClassifiedError {
  * Turns every error thrown on the llm-ops routes into the envelope. Unexpected errors are logged
  * with their stack and answered with a generic message, so internals never leak to clients.
  */
-export function envelopeErrorHandler(logger: LoggerService): ErrorRequestHandler {
+export function envelopeErrorHandler(
+  logger: LoggerService,
+): ErrorRequestHandler {
   return (error, req, res, next) => {
     if (res.headersSent) {
       next(error);

@@ -45,7 +45,8 @@ export function bindHealthEndpoint(router: ApiRouter, deps: HealthDeps) {
         version: PLUGIN_VERSION,
         database: { client: client as 'pg' },
         cache: {
-          store: deps.config.getOptionalString('backend.cache.store') ?? 'memory',
+          store:
+            deps.config.getOptionalString('backend.cache.store') ?? 'memory',
           ok: cacheOk,
         },
       },

@@ -1,0 +1,16 @@
+# The two commands a fresh machine needs. Everything else is in scripts/.
+.PHONY: start test reset services-stop
+
+start: ## Start the portal on the embedded default (http://localhost:3000)
+	@bash scripts/start.sh
+
+test: ## Run every check and test against real PostgreSQL and Redis on loopback
+	@bash scripts/test.sh
+
+services-stop: ## Stop the test PostgreSQL and Redis
+	@bash scripts/services/postgres.sh stop
+	@bash scripts/services/redis.sh stop
+
+reset: services-stop ## Remove local data: SQLite files, service data, reports (keeps Node and node_modules)
+	@rm -rf .tools/data .tools/services .tools/reports .tools/logs "/var/lib/llm-ops/$$(printf '%s' "$$PWD" | sha256sum | cut -c1-12)"
+	@echo "local data removed"
