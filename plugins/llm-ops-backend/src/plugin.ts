@@ -2,6 +2,8 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { llmOpsPermissions } from '@llm-ops/backstage-plugin-llm-ops-common';
+import { openDatabase } from './database/migrate';
 import { createRouter } from './service/createRouter';
 
 /**
@@ -18,12 +20,17 @@ export const llmOpsPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         rootHttpRouter: coreServices.rootHttpRouter,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
         database: coreServices.database,
         cache: coreServices.cache,
         config: coreServices.rootConfig,
       },
-      async init({ httpRouter, rootHttpRouter, ...deps }) {
-        const router = await createRouter(deps);
+      async init({ httpRouter, rootHttpRouter, permissionsRegistry, ...deps }) {
+        permissionsRegistry.addPermissions(llmOpsPermissions);
+        const db = await openDatabase(deps.database);
+        const router = await createRouter({ ...deps, db });
         // The router authenticates every non-public route itself (see authenticate.ts) so that
         // a missing token is answered in the envelope; Backstage's barrier would answer in its
         // own format first.

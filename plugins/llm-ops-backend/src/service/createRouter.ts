@@ -2,23 +2,35 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { NotFoundError } from '@backstage/errors';
 import type {
+  AuditorService,
   CacheService,
   DatabaseService,
   HttpAuthService,
   LoggerService,
+  PermissionsService,
 } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
+import type { Knex } from 'knex';
 import { createOpenApiRouter, spec } from '../schema/openapi';
+import { AssetStore } from '../database/AssetStore';
 import { envelopeErrorHandler } from './envelope';
 import { requireCredentials } from './authenticate';
+import { AccessControl } from './access';
+import { alwaysFresh, type FreshnessService } from './freshness';
+import type { EndpointContext } from './context';
 import { bindHealthEndpoint } from './endpoints/health';
+import { bindExperimentEndpoints } from './endpoints/experiments';
 
 export type RouterOptions = {
   logger: LoggerService;
   httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  auditor: AuditorService;
   database: DatabaseService;
+  db: Knex;
   cache: CacheService;
   config: Config;
+  freshness?: FreshnessService;
 };
 
 /** Largest accepted JSON body; metric batches of thousands of points fit well inside it. */
@@ -34,16 +46,24 @@ export async function createRouter(
   // Credentials are checked before the OpenAPI validator, so an anonymous caller learns
   // nothing about the shape of the API beyond the public paths.
   outer.use(requireCredentials(options.httpAuth));
+  // The spec as a document (not in the envelope): what generators and fuzzers read.
+  outer.get('/v1/openapi.json', (_req, res) => {
+    res.json(spec);
+  });
 
   // body-parser skips a body that is already parsed, so this only satisfies the router's API.
   const api = await createOpenApiRouter({
     middleware: [express.json({ limit: MAX_BODY })],
   });
+  const ctx: EndpointContext = {
+    db: options.db,
+    assets: new AssetStore(options.db),
+    access: new AccessControl(options.httpAuth, options.permissions),
+    auditor: options.auditor,
+    freshness: options.freshness ?? alwaysFresh,
+  };
   bindHealthEndpoint(api, options);
-  // The spec as a document (not in the envelope): what generators and fuzzers read.
-  outer.get('/v1/openapi.json', (_req, res) => {
-    res.json(spec);
-  });
+  bindExperimentEndpoints(api, ctx);
   outer.use(api);
 
   outer.use('/v1', (req, _res, next) => {

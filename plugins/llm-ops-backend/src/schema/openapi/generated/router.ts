@@ -12,7 +12,7 @@ export const spec = {
     title: 'llm-ops',
     version: '1.0.0',
     description:
-      'The stable LLM Ops REST API. Every response, success or error, is the envelope\n`{status, message, data}`. Served at `/api/llm-ops/v1` and, for older clients, `/llm-ops/v1`.\n',
+      'The stable LLM Ops REST API. Every response, success or error, is the envelope\n`{status, message, data}`. Served at `/api/llm-ops/v1` and, for older clients, `/llm-ops/v1`.\nReads answer from the llm-ops store; each resource says where it came from (`source`) and\nwhen its tool last confirmed it (`syncedAt`).\n',
     license: {
       name: 'Apache-2.0',
       url: 'http://www.apache.org/licenses/LICENSE-2.0.html',
@@ -23,7 +23,157 @@ export const spec = {
       url: '/',
     },
   ],
+  security: [
+    {
+      BearerAuth: [],
+    },
+  ],
   components: {
+    securitySchemes: {
+      BearerAuth: {
+        type: 'http',
+        scheme: 'bearer',
+      },
+    },
+    parameters: {
+      IdOrName: {
+        name: 'idOrName',
+        in: 'path',
+        required: true,
+        description: 'The llm-ops id (UUID) or the unique name.',
+        schema: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 255,
+        },
+      },
+      RunId: {
+        name: 'runId',
+        in: 'path',
+        required: true,
+        schema: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 64,
+        },
+      },
+      Version: {
+        name: 'version',
+        in: 'path',
+        required: true,
+        schema: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 128,
+        },
+      },
+      PageSize: {
+        name: 'pageSize',
+        in: 'query',
+        required: false,
+        description: 'Items per page, 1 to 500 (default 50).',
+        schema: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 500,
+        },
+      },
+      Cursor: {
+        name: 'cursor',
+        in: 'query',
+        required: false,
+        description: 'The `nextCursor` of the previous page.',
+        schema: {
+          type: 'string',
+          maxLength: 2048,
+        },
+      },
+      OrderBy: {
+        name: 'orderBy',
+        in: 'query',
+        required: false,
+        description:
+          'A field to sort by, `-` in front for descending, e.g. `-createdAt`.',
+        schema: {
+          type: 'string',
+          enum: [
+            'name',
+            '-name',
+            'createdAt',
+            '-createdAt',
+            'updatedAt',
+            '-updatedAt',
+          ],
+        },
+      },
+      Search: {
+        name: 'q',
+        in: 'query',
+        required: false,
+        description: 'Only names containing this text (case-insensitive).',
+        allowReserved: true,
+        schema: {
+          type: 'string',
+          maxLength: 255,
+        },
+      },
+      Owner: {
+        name: 'owner',
+        in: 'query',
+        required: false,
+        description: 'Only assets owned by this entity ref.',
+        allowReserved: true,
+        schema: {
+          type: 'string',
+          maxLength: 255,
+        },
+      },
+      Tag: {
+        name: 'tag',
+        in: 'query',
+        required: false,
+        description: 'Only assets with this tag, as `key` or `key=value`.',
+        allowReserved: true,
+        schema: {
+          type: 'string',
+          maxLength: 500,
+        },
+      },
+      Lifecycle: {
+        name: 'lifecycle',
+        in: 'query',
+        required: false,
+        description: 'active (default), deleted or all.',
+        schema: {
+          type: 'string',
+          enum: ['active', 'deleted', 'all'],
+        },
+      },
+      IdempotencyKey: {
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: false,
+        description:
+          'A retried create with the same key returns the first answer instead of creating twice.',
+        schema: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 255,
+        },
+      },
+    },
+    responses: {
+      Error: {
+        description: 'An error, in the envelope.',
+        content: {
+          'application/json': {
+            schema: {
+              $ref: '#/components/schemas/ErrorEnvelope',
+            },
+          },
+        },
+      },
+    },
     schemas: {
       ErrorEnvelope: {
         type: 'object',
@@ -58,9 +208,66 @@ export const spec = {
           },
         },
       },
+      Tags: {
+        type: 'object',
+        description: 'Key/value tags.',
+        additionalProperties: {
+          type: 'string',
+        },
+      },
+      Source: {
+        type: 'object',
+        description:
+          'Where a resource comes from. `builtin` is the llm-ops store itself.',
+        required: ['integration'],
+        properties: {
+          integration: {
+            type: 'string',
+          },
+          externalId: {
+            type: 'string',
+            nullable: true,
+          },
+          url: {
+            type: 'string',
+            nullable: true,
+          },
+        },
+      },
+      Freshness: {
+        type: 'object',
+        description:
+          'Whether what a list shows may be out of date, and since when.',
+        required: ['stale', 'degradedIntegrations'],
+        properties: {
+          stale: {
+            type: 'boolean',
+          },
+          degradedIntegrations: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['id', 'since'],
+              properties: {
+                id: {
+                  type: 'string',
+                },
+                since: {
+                  type: 'string',
+                  nullable: true,
+                },
+              },
+            },
+          },
+        },
+      },
+      Lifecycle: {
+        type: 'string',
+        enum: ['active', 'deleted'],
+      },
       Health: {
         type: 'object',
-        required: ['plugin', 'version', 'database'],
+        required: ['plugin', 'version', 'database', 'cache'],
         properties: {
           plugin: {
             type: 'string',
@@ -74,9 +281,185 @@ export const spec = {
             properties: {
               client: {
                 type: 'string',
-                enum: ['pg', 'better-sqlite3', 'sqlite3', 'mysql', 'mysql2'],
               },
             },
+          },
+          cache: {
+            type: 'object',
+            required: ['store', 'ok'],
+            properties: {
+              store: {
+                type: 'string',
+              },
+              ok: {
+                type: 'boolean',
+              },
+            },
+          },
+        },
+      },
+      Experiment: {
+        type: 'object',
+        required: [
+          'id',
+          'name',
+          'description',
+          'owner',
+          'tags',
+          'lifecycle',
+          'createdAt',
+          'updatedAt',
+          'source',
+          'syncedAt',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          description: {
+            type: 'string',
+            nullable: true,
+          },
+          owner: {
+            type: 'string',
+            nullable: true,
+          },
+          tags: {
+            $ref: '#/components/schemas/Tags',
+          },
+          lifecycle: {
+            $ref: '#/components/schemas/Lifecycle',
+          },
+          createdAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          updatedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          source: {
+            $ref: '#/components/schemas/Source',
+          },
+          syncedAt: {
+            type: 'string',
+            format: 'date-time',
+            nullable: true,
+          },
+        },
+      },
+      ExperimentCreate: {
+        type: 'object',
+        required: ['name'],
+        additionalProperties: false,
+        properties: {
+          name: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 255,
+            pattern: '^\\S(.*\\S)?$',
+          },
+          description: {
+            type: 'string',
+            maxLength: 10000,
+          },
+          owner: {
+            type: 'string',
+            maxLength: 255,
+          },
+          tags: {
+            $ref: '#/components/schemas/TagsInput',
+          },
+        },
+      },
+      ExperimentUpdate: {
+        type: 'object',
+        additionalProperties: false,
+        minProperties: 1,
+        properties: {
+          name: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 255,
+            pattern: '^\\S(.*\\S)?$',
+          },
+          description: {
+            type: 'string',
+            nullable: true,
+            maxLength: 10000,
+          },
+          owner: {
+            type: 'string',
+            nullable: true,
+            maxLength: 255,
+          },
+          tags: {
+            $ref: '#/components/schemas/TagsInput',
+          },
+          lifecycle: {
+            $ref: '#/components/schemas/Lifecycle',
+          },
+        },
+      },
+      TagsInput: {
+        type: 'object',
+        maxProperties: 100,
+        additionalProperties: {
+          type: 'string',
+          maxLength: 5000,
+        },
+      },
+      ExperimentEnvelope: {
+        type: 'object',
+        required: ['status', 'message', 'data'],
+        properties: {
+          status: {
+            type: 'string',
+            enum: ['success'],
+          },
+          message: {
+            type: 'string',
+          },
+          data: {
+            $ref: '#/components/schemas/Experiment',
+          },
+        },
+      },
+      ExperimentList: {
+        type: 'object',
+        required: ['items', 'nextCursor', 'freshness'],
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/Experiment',
+            },
+          },
+          nextCursor: {
+            type: 'string',
+            nullable: true,
+          },
+          freshness: {
+            $ref: '#/components/schemas/Freshness',
+          },
+        },
+      },
+      ExperimentListEnvelope: {
+        type: 'object',
+        required: ['status', 'message', 'data'],
+        properties: {
+          status: {
+            type: 'string',
+            enum: ['success'],
+          },
+          message: {
+            type: 'string',
+          },
+          data: {
+            $ref: '#/components/schemas/ExperimentList',
           },
         },
       },
@@ -96,14 +479,24 @@ export const spec = {
           },
         },
       },
-    },
-    responses: {
-      Error: {
-        description: 'An error, in the envelope.',
-        content: {
-          'application/json': {
-            schema: {
-              $ref: '#/components/schemas/ErrorEnvelope',
+      DeletedEnvelope: {
+        type: 'object',
+        required: ['status', 'message', 'data'],
+        properties: {
+          status: {
+            type: 'string',
+            enum: ['success'],
+          },
+          message: {
+            type: 'string',
+          },
+          data: {
+            type: 'object',
+            required: ['id'],
+            properties: {
+              id: {
+                type: 'string',
+              },
             },
           },
         },
@@ -114,8 +507,9 @@ export const spec = {
     '/v1/health': {
       get: {
         operationId: 'GetHealth',
+        security: [],
         description:
-          'Liveness of the llm-ops plugin, its version and the database client in use. Needs no credentials.',
+          'Liveness of the llm-ops plugin, its version, the database client in use and whether the cache answers. Needs no credentials.',
         responses: {
           '200': {
             description: 'The plugin is up.',
@@ -123,6 +517,160 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/HealthEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/v1/experiments': {
+      get: {
+        operationId: 'ListExperiments',
+        description: 'Experiments, a page at a time, filtered and sorted.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/PageSize',
+          },
+          {
+            $ref: '#/components/parameters/Cursor',
+          },
+          {
+            $ref: '#/components/parameters/OrderBy',
+          },
+          {
+            $ref: '#/components/parameters/Search',
+          },
+          {
+            $ref: '#/components/parameters/Owner',
+          },
+          {
+            $ref: '#/components/parameters/Tag',
+          },
+          {
+            $ref: '#/components/parameters/Lifecycle',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'A page of experiments.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ExperimentListEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      post: {
+        operationId: 'CreateExperiment',
+        description:
+          'Creates an experiment. Names are unique, also among deleted experiments.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/IdempotencyKey',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/ExperimentCreate',
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'Created.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ExperimentEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/v1/experiments/{idOrName}': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/IdOrName',
+        },
+      ],
+      get: {
+        operationId: 'GetExperiment',
+        responses: {
+          '200': {
+            description: 'The experiment.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ExperimentEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      patch: {
+        operationId: 'UpdateExperiment',
+        description:
+          'Renames, re-describes, re-tags (the tags given replace those keys), re-owns or restores an experiment (lifecycle active).',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/ExperimentUpdate',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The updated experiment.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ExperimentEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      delete: {
+        operationId: 'DeleteExperiment',
+        description:
+          'Soft-deletes the experiment and its runs, like MLflow; restore with PATCH lifecycle active.',
+        responses: {
+          '200': {
+            description: 'Deleted.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/DeletedEnvelope',
                 },
               },
             },

@@ -8,15 +8,5 @@
  * @public
  */
 export interface HealthDatabase {
-  client: HealthDatabaseClientEnum;
+  client: string;
 }
-
-/**
- * @public
- */
-export type HealthDatabaseClientEnum =
-  | 'pg'
-  | 'better-sqlite3'
-  | 'sqlite3'
-  | 'mysql'
-  | 'mysql2';

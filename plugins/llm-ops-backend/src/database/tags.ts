@@ -1,0 +1,48 @@
+import type { Knex } from 'knex';
+
+/** Tags of many resources in one query, keyed by resource id. */
+export async function loadTags(
+  db: Knex,
+  resourceIds: string[],
+): Promise<Map<string, Record<string, string>>> {
+  const byId = new Map<string, Record<string, string>>();
+  if (resourceIds.length === 0) return byId;
+  const rows = await db('tags')
+    .whereIn('resource_id', resourceIds)
+    .select('resource_id', 'key', 'value');
+  for (const row of rows) {
+    const tags = byId.get(row.resource_id) ?? {};
+    tags[row.key] = row.value;
+    byId.set(row.resource_id, tags);
+  }
+  return byId;
+}
+
+/**
+ * Sets the given tags of a resource: each key given is inserted or overwritten; an empty string
+ * value removes the key (the way to delete a tag through PATCH). Other keys are kept.
+ */
+export async function upsertTags(
+  db: Knex,
+  resourceId: string,
+  tags: Record<string, string> | undefined,
+): Promise<void> {
+  if (!tags) return;
+  const entries = Object.entries(tags);
+  const removed = entries.filter(([, v]) => v === '').map(([k]) => k);
+  const kept = entries.filter(([, v]) => v !== '');
+  if (removed.length > 0) {
+    await db('tags')
+      .where('resource_id', resourceId)
+      .whereIn('key', removed)
+      .delete();
+  }
+  if (kept.length > 0) {
+    await db('tags')
+      .insert(
+        kept.map(([key, value]) => ({ resource_id: resourceId, key, value })),
+      )
+      .onConflict(['resource_id', 'key'])
+      .merge(['value']);
+  }
+}

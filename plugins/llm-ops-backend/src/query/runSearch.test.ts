@@ -1,0 +1,171 @@
+import { Knex } from 'knex';
+import { TestDatabaseId } from '@backstage/backend-test-utils';
+import { createTestDatabases } from '../__testUtils__/realServices';
+import {
+  FixtureRun,
+  setUpFixtureDatabase,
+  sortRuns,
+} from './__testUtils__/runFixtures';
+import { searchRuns, SearchRunsOptions } from './runSearch';
+
+jest.setTimeout(60_000);
+
+const databases = createTestDatabases();
+
+describe.each(databases.eachSupportedId())(
+  'searchRuns on %s',
+  (databaseId: TestDatabaseId) => {
+    let knex: Knex;
+    let runs: FixtureRun[];
+    let live: FixtureRun[];
+
+    beforeAll(async () => {
+      knex = await databases.init(databaseId);
+      runs = await setUpFixtureDatabase(knex);
+      live = runs.filter(r => !r.deleted);
+    });
+
+    // Follows nextCursor until the end, checking every page but the last is full.
+    async function walk(
+      options: SearchRunsOptions,
+      pageSize = 3,
+    ): Promise<string[]> {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < 100; page++) {
+        const result = await searchRuns(knex, {
+          ...options,
+          maxResults: pageSize,
+          cursor,
+        });
+        seen.push(...result.runs.map(r => r.id));
+        if (!result.nextCursor) return seen;
+        expect(result.runs).toHaveLength(pageSize);
+        cursor = result.nextCursor;
+      }
+      throw new Error('paging did not end');
+    }
+
+    const ids = (rows: FixtureRun[]) => rows.map(r => r.id);
+
+    it.each([
+      ['metrics.accuracy DESC', (r: FixtureRun) => r.metrics.accuracy, 'desc'],
+      ['metrics.accuracy ASC', (r: FixtureRun) => r.metrics.accuracy, 'asc'],
+      ['params.lr', (r: FixtureRun) => r.params.lr, 'asc'],
+      ['params.lr desc', (r: FixtureRun) => r.params.lr, 'desc'],
+      ['start_time ASC', (r: FixtureRun) => r.start_time, 'asc'],
+      ['attributes.end_time desc', (r: FixtureRun) => r.end_time, 'desc'],
+      ['run_name DESC', (r: FixtureRun) => r.name, 'desc'],
+    ] as const)(
+      'pages through %s visiting every run once, in order',
+      async (orderBy, value, direction) => {
+        const seen = await walk({ orderBy });
+        expect(seen).toEqual(ids(sortRuns(live, [{ value, direction }])));
+        expect(new Set(seen).size).toBe(live.length);
+      },
+    );
+
+    it('pages with the default order (start_time DESC, id ASC)', async () => {
+      expect(await walk({})).toEqual(
+        ids(sortRuns(live, [{ value: r => r.start_time, direction: 'desc' }])),
+      );
+    });
+
+    it('pages with several order terms and a filter', async () => {
+      const seen = await walk({
+        filter: "params.optimizer != 'sgd' and metrics.loss < 3",
+        orderBy: [
+          'metrics.accuracy DESC',
+          'params.lr ASC',
+          'tags.`owner-name`',
+        ],
+      });
+      const expected = sortRuns(
+        live.filter(r => r.params.optimizer !== 'sgd' && r.metrics.loss < 3),
+        [
+          { value: r => r.metrics.accuracy, direction: 'desc' },
+          { value: r => r.params.lr, direction: 'asc' },
+          { value: r => r.tags['owner-name'], direction: 'asc' },
+        ],
+      );
+      expect(expected.length).toBeGreaterThan(6);
+      expect(seen).toEqual(ids(expected));
+    });
+
+    it('returns numeric times, no sort-key columns, and respects experiments and deletion', async () => {
+      const page = await searchRuns(knex, { filter: "run_id = 'run-05'" });
+      expect(page.nextCursor).toBeUndefined();
+      expect(page.runs).toEqual([
+        expect.objectContaining({
+          id: 'run-05',
+          experiment_id: 'exp-a',
+          name: 'train-05',
+          status: 'SCHEDULED',
+          start_time: 1_700_000_005_000,
+          end_time: 1_700_000_005_050,
+        }),
+      ]);
+      expect(
+        Object.keys(page.runs[0]).filter(k => k.startsWith('sort_key')),
+      ).toEqual([]);
+
+      expect(
+        (await searchRuns(knex, { filter: "run_id = 'run-36'" })).runs,
+      ).toEqual([]);
+      expect(
+        (
+          await searchRuns(knex, {
+            filter: "run_id = 'run-36'",
+            includeDeleted: true,
+          })
+        ).runs,
+      ).toHaveLength(1);
+      expect(
+        await walk({ experimentIds: ['exp-b'], orderBy: 'run_id' }, 4),
+      ).toEqual(ids(live.filter(r => r.experiment_id === 'exp-b')));
+    });
+
+    it('treats injection attempts in filters as data', async () => {
+      const page = await searchRuns(knex, {
+        filter: "params.lr = '1'' OR 1=1 --'",
+      });
+      expect(page.runs.map(r => r.id)).toEqual(['run-13']);
+    });
+
+    it('rejects cursors from another order, tampered cursors and bad page sizes', async () => {
+      const first = await searchRuns(knex, {
+        orderBy: 'metrics.accuracy DESC',
+        maxResults: 3,
+      });
+      expect(first.nextCursor).toBeDefined();
+      await expect(
+        searchRuns(knex, {
+          orderBy: 'metrics.loss DESC',
+          maxResults: 3,
+          cursor: first.nextCursor,
+        }),
+      ).rejects.toMatchObject({ name: 'InputError', field: 'cursor' });
+      await expect(
+        searchRuns(knex, {
+          orderBy: 'metrics.accuracy DESC',
+          cursor: `${first.nextCursor}x`,
+        }),
+      ).rejects.toMatchObject({ name: 'InputError', field: 'cursor' });
+      await expect(searchRuns(knex, { maxResults: 0 })).rejects.toMatchObject({
+        name: 'InputError',
+        field: 'max_results',
+      });
+      await expect(
+        searchRuns(knex, { filter: 'metrics.a >' }),
+      ).rejects.toMatchObject({
+        name: 'InputError',
+        field: 'filter',
+      });
+      await expect(
+        searchRuns(knex, { orderBy: 'metrics.a sideways' }),
+      ).rejects.toMatchObject({
+        field: 'order_by',
+      });
+    });
+  },
+);

@@ -1,0 +1,56 @@
+import type { Request as ExpressRequest } from 'express';
+
+// Typed routers narrow params, query and body; these helpers accept any of them.
+type Request = ExpressRequest<any, any, any, any, any>;
+import type {
+  BackstageCredentials,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { NotAllowedError } from '@backstage/errors';
+import {
+  AuthorizeResult,
+  type BasicPermission,
+} from '@backstage/plugin-permission-common';
+
+/**
+ * Who is calling, and whether they may do what they ask. Every route goes through here, so the
+ * permission framework (and any policy an adopter installs) is the single gate.
+ */
+export class AccessControl {
+  constructor(
+    private readonly httpAuth: HttpAuthService,
+    private readonly permissions: PermissionsService,
+  ) {}
+
+  async credentials(req: Request): Promise<BackstageCredentials> {
+    return this.httpAuth.credentials(req, { allow: ['user', 'service'] });
+  }
+
+  /** The caller's credentials if the policy allows the permission; NotAllowedError otherwise. */
+  async authorize(
+    req: Request,
+    permission: BasicPermission,
+  ): Promise<BackstageCredentials> {
+    const credentials = await this.credentials(req);
+    const [decision] = await this.permissions.authorize([{ permission }], {
+      credentials,
+    });
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`Not allowed: ${permission.name}`);
+    }
+    return credentials;
+  }
+}
+
+/** A stable string for the caller, used to scope idempotency keys and in audit events. */
+export function principalOf(credentials: BackstageCredentials): string {
+  const p = credentials.principal as {
+    type: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
+  if (p.type === 'user') return p.userEntityRef!;
+  if (p.type === 'service') return `service:${p.subject}`;
+  return p.type;
+}
