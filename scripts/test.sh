@@ -14,6 +14,7 @@ ensure_deps
 # Real peers for the integration tests.
 PG_URL="$("$ROOT/scripts/services/postgres.sh" start)"
 REDIS_URL="$("$ROOT/scripts/services/redis.sh" start)"
+export LLM_OPS_TEST_MLFLOW_URL="$("$ROOT/scripts/services/mlflow.sh" start)"
 export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="$PG_URL"
 export BACKSTAGE_TEST_CACHE_REDIS7_CONNECTION_STRING="$REDIS_URL"
 export BACKSTAGE_TEST_DISABLE_DOCKER=1
@@ -44,6 +45,8 @@ stage typecheck yarn tsc
 stage lint yarn backstage-cli repo lint
 stage prettier yarn prettier --check --loglevel warn .
 stage unit-and-integration yarn backstage-cli repo test --json --outputFile="$REPORTS/jest.json"
+# The API under fuzzing: no 5xx, every answer as the spec says (schemathesis, bounded examples).
+stage api-fuzz bash "$ROOT/scripts/fuzz.sh"
 
 # Count individual test cases from the runners' reports; every other stage counts as one check.
 read -r tests_passed tests_failed < <(node -e '

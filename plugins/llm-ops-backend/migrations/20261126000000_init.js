@@ -119,10 +119,6 @@ exports.up = async function up(knex) {
     table.bigInteger('created_at').notNullable().comment('ms since epoch');
     table.bigInteger('updated_at').notNullable().comment('ms since epoch');
     table.bigInteger('deleted_at').nullable().comment('Soft-delete time, ms');
-    table.index(
-      ['experiment_id', 'start_time', 'id'],
-      'runs_experiment_start_idx',
-    );
     table.index(['updated_at', 'id'], 'runs_updated_idx');
     table.index(['status'], 'runs_status_idx');
   });

@@ -3,17 +3,34 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { llmOpsPermissions } from '@llm-ops/backstage-plugin-llm-ops-common';
+import {
+  llmOpsIntegrationsExtensionPoint,
+  type LlmOpsAdapter,
+} from '@llm-ops/backstage-plugin-llm-ops-node';
 import { openDatabase } from './database/migrate';
 import { createRouter } from './service/createRouter';
+import { readLlmOpsConfig } from './integrations/config';
+import { Integrations } from './integrations/Integrations';
+import { scheduleIntegrationTasks } from './integrations/schedule';
 
 /**
- * The llm-ops backend plugin: the /llm-ops/v1 REST API over the plugin's own store.
+ * The llm-ops backend plugin: the /llm-ops/v1 REST API over the plugin's own store, kept fresh
+ * from the tools that modules contribute through `llmOpsIntegrationsExtensionPoint`.
  *
  * @public
  */
 export const llmOpsPlugin = createBackendPlugin({
   pluginId: 'llm-ops',
   register(env) {
+    const adapters: LlmOpsAdapter[] = [];
+    env.registerExtensionPoint(llmOpsIntegrationsExtensionPoint, {
+      addAdapter(adapter) {
+        if (adapters.some(a => a.id === adapter.id && a.category === adapter.category)) {
+          throw new Error(`An llm-ops ${adapter.category} adapter with id '${adapter.id}' is already registered`);
+        }
+        adapters.push(adapter);
+      },
+    });
     env.registerInit({
       deps: {
         logger: coreServices.logger,
@@ -26,11 +43,14 @@ export const llmOpsPlugin = createBackendPlugin({
         database: coreServices.database,
         cache: coreServices.cache,
         config: coreServices.rootConfig,
+        scheduler: coreServices.scheduler,
       },
-      async init({ httpRouter, rootHttpRouter, permissionsRegistry, ...deps }) {
+      async init({ httpRouter, rootHttpRouter, permissionsRegistry, scheduler, ...deps }) {
         permissionsRegistry.addPermissions(llmOpsPermissions);
         const db = await openDatabase(deps.database);
-        const router = await createRouter({ ...deps, db });
+        const integrations = new Integrations(adapters, readLlmOpsConfig(deps.config), deps.logger);
+        const router = await createRouter({ ...deps, db, integrations });
+        await scheduleIntegrationTasks({ db, integrations, scheduler, logger: deps.logger });
         // The router authenticates every non-public route itself (see authenticate.ts) so that
         // a missing token is answered in the envelope; Backstage's barrier would answer in its
         // own format first.

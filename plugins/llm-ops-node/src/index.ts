@@ -4,3 +4,10 @@
  * @packageDocumentation
  */
 export * from './integration';
+export * from './page';
+export * from './tracking';
+export * from './registry';
+export * from './serving';
+export * from './orchestration';
+export * from './dataVersioning';
+export * from './extensionPoints';

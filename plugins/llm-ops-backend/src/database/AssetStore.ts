@@ -41,6 +41,8 @@ export type Asset<
 };
 
 export type AssetInput = {
+  /** A pre-assigned llm-ops id (writes that stamp the id on the tool's resource first). */
+  id?: string;
   name: string;
   description?: string | null;
   owner?: string | null;
@@ -111,7 +113,7 @@ export class AssetStore {
     tx: Knex = this.db,
   ): Promise<Asset> {
     const now = Date.now();
-    const id = randomUUID();
+    const id = input.id ?? randomUUID();
     try {
       await tx('assets').insert({
         id,

@@ -3,6 +3,10 @@ import type { AuditorService } from '@backstage/backend-plugin-api';
 import type { AssetStore } from '../database/AssetStore';
 import type { AccessControl } from './access';
 import type { FreshnessService } from './freshness';
+import type { RunStore } from '../database/RunStore';
+import type { OutboxStore } from '../database/OutboxStore';
+import type { TrackingWriter } from '../integrations/TrackingWriter';
+import type { IntegrationRegistry } from './integrations';
 
 /** What every endpoint binder needs; built once in createRouter. */
 export type EndpointContext = {
@@ -11,4 +15,10 @@ export type EndpointContext = {
   access: AccessControl;
   auditor: AuditorService;
   freshness: FreshnessService;
+  runs: RunStore;
+  outbox: OutboxStore;
+  /** Writes to experiments and runs: through the tracking tool, or queued when it is down. */
+  tracking: TrackingWriter;
+  /** The integrations and how they are doing (GET /v1/integrations, freshness of lists). */
+  integrationRegistry: IntegrationRegistry;
 };

@@ -16,10 +16,18 @@ import { AssetStore } from '../database/AssetStore';
 import { envelopeErrorHandler } from './envelope';
 import { requireCredentials } from './authenticate';
 import { AccessControl } from './access';
-import { alwaysFresh, type FreshnessService } from './freshness';
+import type { FreshnessService } from './freshness';
+import { RunStore } from '../database/RunStore';
+import { OutboxStore } from '../database/OutboxStore';
+import { TrackingWriter } from '../integrations/TrackingWriter';
+import type { Integrations } from '../integrations/Integrations';
 import type { EndpointContext } from './context';
 import { bindHealthEndpoint } from './endpoints/health';
 import { bindExperimentEndpoints } from './endpoints/experiments';
+import { bindRunEndpoints } from './endpoints/runs';
+import { bindLineageEndpoints } from './endpoints/lineage';
+import { bindModelAndDatasetEndpoints } from './endpoints/modelsAndDatasets';
+import { bindEndpointAndPipelineEndpoints } from './endpoints/endpointsAndPipelines';
 
 export type RouterOptions = {
   logger: LoggerService;
@@ -30,6 +38,7 @@ export type RouterOptions = {
   db: Knex;
   cache: CacheService;
   config: Config;
+  integrations: Integrations;
   freshness?: FreshnessService;
 };
 
@@ -55,15 +64,26 @@ export async function createRouter(
   const api = await createOpenApiRouter({
     middleware: [express.json({ limit: MAX_BODY })],
   });
+  const assets = new AssetStore(options.db);
+  const runs = new RunStore(options.db, assets);
+  const outbox = new OutboxStore(options.db);
   const ctx: EndpointContext = {
     db: options.db,
-    assets: new AssetStore(options.db),
+    assets,
+    runs,
+    outbox,
     access: new AccessControl(options.httpAuth, options.permissions),
     auditor: options.auditor,
-    freshness: options.freshness ?? alwaysFresh,
+    freshness: options.freshness ?? options.integrations.registry.freshness(),
+    tracking: new TrackingWriter(options.db, assets, runs, outbox, options.integrations),
+    integrationRegistry: options.integrations.registry,
   };
   bindHealthEndpoint(api, options);
   bindExperimentEndpoints(api, ctx);
+  bindRunEndpoints(api, ctx);
+  bindLineageEndpoints(api, ctx);
+  bindModelAndDatasetEndpoints(api, ctx);
+  bindEndpointAndPipelineEndpoints(api, ctx);
   outer.use(api);
 
   outer.use('/v1', (req, _res, next) => {

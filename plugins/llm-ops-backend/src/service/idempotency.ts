@@ -1,27 +1,91 @@
 import { createHash } from 'node:crypto';
 import type { Request as ExpressRequest } from 'express';
-
-// Typed routers narrow params, query and body; these helpers accept any of them.
-type Request = ExpressRequest<any, any, any, any, any>;
 import type { Knex } from 'knex';
 import { ConflictError } from '@backstage/errors';
 import { isUniqueViolation } from '../database/constraintErrors';
 
+// Typed routers narrow params, query and body; these helpers accept any of them.
+type Request = ExpressRequest<any, any, any, any, any>;
+
 export type StoredAnswer = { status: number; body: unknown };
+
+// A claimed key whose request has not answered yet.
+const IN_PROGRESS = 0;
 
 const hashOf = (req: Request) =>
   createHash('sha256')
-    .update(
-      `${req.method} ${req.baseUrl}${req.path}\n${JSON.stringify(
-        req.body ?? null,
-      )}`,
-    )
+    .update(`${req.method} ${req.baseUrl}${req.path}\n${JSON.stringify(req.body ?? null)}`)
     .digest('hex');
 
 /**
- * Makes a create safe to retry. Without a key the mutation just runs. With a key, the first
- * answer is stored in the same transaction as the mutation's writes, so a retry (even one racing
- * the first attempt) gets that same answer instead of a second resource. Reusing a key for a
+ * An Idempotency-Key for one create. `begin` claims the key before anything happens, so that a
+ * concurrent duplicate is refused (409, retry later) instead of acting twice, and a retry after
+ * the first answer gets that answer back. The answer is recorded in the same transaction as the
+ * create's writes; if the create fails the claim is released, so the client may retry.
+ */
+export class IdempotencyClaim {
+  private constructor(
+    private readonly db: Knex,
+    private readonly principal: string,
+    private readonly key: string | undefined,
+    readonly replay: StoredAnswer | undefined,
+  ) {}
+
+  static async begin(db: Knex, req: Request, principal: string, key: string | undefined): Promise<IdempotencyClaim> {
+    if (!key) return new IdempotencyClaim(db, principal, undefined, undefined);
+    const requestHash = hashOf(req);
+    const read = async () => {
+      const row = await db('idempotency_keys').where({ principal, key }).first();
+      if (!row) return undefined;
+      if (row.request_hash !== requestHash) {
+        throw new ConflictError(`Idempotency-Key '${key}' was already used for a different request`);
+      }
+      if (Number(row.status_code) === IN_PROGRESS) {
+        throw new ConflictError(`A request with Idempotency-Key '${key}' is still in progress; retry later`);
+      }
+      return { status: Number(row.status_code), body: JSON.parse(row.response) } as StoredAnswer;
+    };
+    const earlier = await read();
+    if (earlier) return new IdempotencyClaim(db, principal, key, earlier);
+    try {
+      await db('idempotency_keys').insert({
+        principal,
+        key,
+        request_hash: requestHash,
+        status_code: IN_PROGRESS,
+        response: '',
+        created_at: Date.now(),
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      // Lost the race to claim: answer as the winner did, or say it is in progress.
+      const winner = await read();
+      if (winner) return new IdempotencyClaim(db, principal, key, winner);
+      throw error;
+    }
+    return new IdempotencyClaim(db, principal, key, undefined);
+  }
+
+  /** Records the answer; call inside the transaction that makes the create's writes. */
+  async record(tx: Knex, answer: StoredAnswer): Promise<void> {
+    if (!this.key) return;
+    await tx('idempotency_keys')
+      .where({ principal: this.principal, key: this.key })
+      .update({ status_code: answer.status, response: JSON.stringify(answer.body) });
+  }
+
+  /** Releases the claim after a failed create, so a retry can run. */
+  async release(): Promise<void> {
+    if (!this.key) return;
+    await this.db('idempotency_keys')
+      .where({ principal: this.principal, key: this.key, status_code: IN_PROGRESS })
+      .delete();
+  }
+}
+
+/**
+ * Makes a create safe to retry: the mutation's writes and the recorded answer commit together;
+ * a retry gets the first answer; a concurrent duplicate is refused; reusing a key for a
  * different request is a 409.
  */
 export async function withIdempotency(
@@ -31,45 +95,16 @@ export async function withIdempotency(
   key: string | undefined,
   mutation: (tx: Knex.Transaction) => Promise<StoredAnswer>,
 ): Promise<StoredAnswer> {
-  if (!key) return db.transaction(mutation);
-  const requestHash = hashOf(req);
-
-  const replay = async (): Promise<StoredAnswer | undefined> => {
-    const row = await db('idempotency_keys').where({ principal, key }).first();
-    if (!row) return undefined;
-    if (row.request_hash !== requestHash) {
-      throw new ConflictError(
-        `Idempotency-Key '${key}' was already used for a different request`,
-      );
-    }
-    return { status: row.status_code, body: JSON.parse(row.response) };
-  };
-
-  const earlier = await replay();
-  if (earlier) return earlier;
+  const claim = await IdempotencyClaim.begin(db, req, principal, key);
+  if (claim.replay) return claim.replay;
   try {
     return await db.transaction(async tx => {
       const answer = await mutation(tx);
-      await tx('idempotency_keys').insert({
-        principal,
-        key,
-        request_hash: requestHash,
-        status_code: answer.status,
-        response: JSON.stringify(answer.body),
-        created_at: Date.now(),
-      });
+      await claim.record(tx, answer);
       return answer;
     });
   } catch (error) {
-    // A concurrent attempt with the same key committed first (our insert of the key, or of the
-    // resource's unique name, lost the race): answer what it answered.
-    if (
-      isUniqueViolation(error) ||
-      (error as Error)?.name === 'ConflictError'
-    ) {
-      const winner = await replay();
-      if (winner) return winner;
-    }
+    await claim.release();
     throw error;
   }
 }

@@ -4,16 +4,14 @@ import type { EndpointContext } from '../context';
 import { sendSuccess } from '../envelope';
 import { audited } from '../audit';
 import { principalOf } from '../access';
-import { withIdempotency } from '../idempotency';
+import { IdempotencyClaim, type StoredAnswer } from '../idempotency';
 import { assetView } from '../views';
+import { writeAnswer } from '../writeAnswers';
 
 const permissions = llmOpsPermissionsByResource.experiment;
 
-/** /v1/experiments: list, create, get, update, soft-delete. */
-export function bindExperimentEndpoints(
-  router: ApiRouter,
-  ctx: EndpointContext,
-) {
+/** /v1/experiments: list, create, get, update, soft-delete; writes go through the tracking tool. */
+export function bindExperimentEndpoints(router: ApiRouter, ctx: EndpointContext) {
   router.get('/v1/experiments', async (req, res) => {
     await ctx.access.authorize(req, permissions.read);
     const page = await ctx.assets.list('experiment', req.query);
@@ -30,36 +28,25 @@ export function bindExperimentEndpoints(
 
   router.post('/v1/experiments', async (req, res) => {
     const credentials = await ctx.access.authorize(req, permissions.create);
-    const answer = await withIdempotency(
-      ctx.db,
-      req,
-      principalOf(credentials),
-      req.header('idempotency-key'),
-      tx =>
-        audited(
-          ctx.auditor,
-          req,
-          'experiment-create',
-          { name: req.body.name },
-          async () => {
-            const experiment = await ctx.assets.create(
-              'experiment',
-              req.body,
-              tx,
-            );
-            return {
-              id: experiment.id,
-              status: 201,
-              body: {
-                status: 'success',
-                message: `Experiment '${experiment.name}' created`,
-                data: assetView(experiment),
-              },
-            };
-          },
-        ),
-    );
-    res.status(answer.status).json(answer.body as any);
+    const claim = await IdempotencyClaim.begin(ctx.db, req, principalOf(credentials), req.header('idempotency-key'));
+    if (claim.replay) {
+      res.status(claim.replay.status).json(claim.replay.body as any);
+      return;
+    }
+    let answer: StoredAnswer | undefined;
+    try {
+      await audited(ctx.auditor, req, 'experiment-create', { name: req.body.name }, async () => {
+        const result = await ctx.tracking.createExperiment(req.body, async (tx, written) => {
+          answer = writeAnswer(written, assetView, 201, `Experiment '${written.resource.name}' created`);
+          await claim.record(tx, answer);
+        });
+        return { id: result.resource.id };
+      });
+    } catch (error) {
+      await claim.release();
+      throw error;
+    }
+    res.status(answer!.status).json(answer!.body as any);
   });
 
   router.get('/v1/experiments/:idOrName', async (req, res) => {
@@ -70,44 +57,27 @@ export function bindExperimentEndpoints(
 
   router.patch('/v1/experiments/:idOrName', async (req, res) => {
     await ctx.access.authorize(req, permissions.update);
-    const experiment = await audited(
+    const result = await audited(
       ctx.auditor,
       req,
       'experiment-update',
       { experiment: req.params.idOrName, fields: Object.keys(req.body) },
-      () =>
-        ctx.db.transaction(tx =>
-          ctx.assets.update('experiment', req.params.idOrName, req.body, tx),
-        ),
+      async () => {
+        const written = await ctx.tracking.updateExperiment(req.params.idOrName, req.body);
+        return Object.assign(written, { id: written.resource.id });
+      },
     );
-    sendSuccess(
-      res,
-      assetView(experiment),
-      `Experiment '${experiment.name}' updated`,
-    );
+    const answer = writeAnswer(result, assetView, 200, `Experiment '${result.resource.name}' updated`);
+    res.status(answer.status).json(answer.body as any);
   });
 
   router.delete('/v1/experiments/:idOrName', async (req, res) => {
     await ctx.access.authorize(req, permissions.delete);
-    const experiment = await audited(
-      ctx.auditor,
-      req,
-      'experiment-delete',
-      { experiment: req.params.idOrName },
-      () =>
-        ctx.db.transaction(tx =>
-          ctx.assets.update(
-            'experiment',
-            req.params.idOrName,
-            { lifecycle: 'deleted' },
-            tx,
-          ),
-        ),
-    );
-    sendSuccess(
-      res,
-      { id: experiment.id },
-      `Experiment '${experiment.name}' deleted`,
-    );
+    const result = await audited(ctx.auditor, req, 'experiment-delete', { experiment: req.params.idOrName }, async () => {
+      const written = await ctx.tracking.updateExperiment(req.params.idOrName, { lifecycle: 'deleted' });
+      return Object.assign(written, { id: written.resource.id });
+    });
+    const answer = writeAnswer(result, e => ({ id: e.id }), 200, `Experiment '${result.resource.name}' deleted`);
+    res.status(answer.status).json(answer.body as any);
   });
 }

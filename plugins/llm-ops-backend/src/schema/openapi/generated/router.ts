@@ -85,7 +85,8 @@ export const spec = {
         description: 'The `nextCursor` of the previous page.',
         schema: {
           type: 'string',
-          maxLength: 2048,
+          maxLength: 4096,
+          pattern: '^[A-Za-z0-9_-]+$',
         },
       },
       OrderBy: {
@@ -114,7 +115,7 @@ export const spec = {
         allowReserved: true,
         schema: {
           type: 'string',
-          maxLength: 255,
+          maxLength: 100,
         },
       },
       Owner: {
@@ -126,6 +127,7 @@ export const spec = {
         schema: {
           type: 'string',
           maxLength: 255,
+          pattern: '^[A-Za-z0-9][A-Za-z0-9:/._-]*$',
         },
       },
       Tag: {
@@ -136,7 +138,7 @@ export const spec = {
         allowReserved: true,
         schema: {
           type: 'string',
-          maxLength: 500,
+          maxLength: 300,
         },
       },
       Lifecycle: {
@@ -479,6 +481,2578 @@ export const spec = {
           },
         },
       },
+      QueuedWrite: {
+        type: 'object',
+        description:
+          'A write accepted while its tool was unavailable; it waits in the outbox and is replayed in order once the tool answers.',
+        required: ['outbox', 'resource'],
+        properties: {
+          outbox: {
+            $ref: '#/components/schemas/OutboxRef',
+          },
+          resource: {
+            type: 'object',
+            description:
+              'The resource as the llm-ops store now shows it (provisional until replayed).',
+            additionalProperties: true,
+          },
+        },
+      },
+      OutboxRef: {
+        type: 'object',
+        required: ['id', 'state', 'integration'],
+        properties: {
+          id: {
+            type: 'integer',
+          },
+          state: {
+            type: 'string',
+            enum: ['pending', 'done', 'failed'],
+          },
+          integration: {
+            type: 'string',
+          },
+        },
+      },
+      QueuedEnvelope: {
+        type: 'object',
+        required: ['status', 'message', 'data'],
+        properties: {
+          status: {
+            type: 'string',
+            enum: ['success'],
+          },
+          message: {
+            type: 'string',
+          },
+          data: {
+            $ref: '#/components/schemas/QueuedWrite',
+          },
+        },
+      },
+      OutboxEntry: {
+        type: 'object',
+        required: [
+          'id',
+          'integration',
+          'operation',
+          'resourceId',
+          'state',
+          'attempts',
+          'lastError',
+          'createdAt',
+          'doneAt',
+        ],
+        properties: {
+          id: {
+            type: 'integer',
+          },
+          integration: {
+            type: 'string',
+          },
+          operation: {
+            type: 'string',
+          },
+          resourceId: {
+            type: 'string',
+          },
+          state: {
+            type: 'string',
+            enum: ['pending', 'done', 'failed'],
+          },
+          attempts: {
+            type: 'integer',
+          },
+          lastError: {
+            type: 'string',
+            nullable: true,
+          },
+          createdAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          doneAt: {
+            type: 'string',
+            format: 'date-time',
+            nullable: true,
+          },
+        },
+      },
+      OutboxEntryEnvelope: {
+        type: 'object',
+        required: ['status', 'message', 'data'],
+        properties: {
+          status: {
+            type: 'string',
+            enum: ['success'],
+          },
+          message: {
+            type: 'string',
+          },
+          data: {
+            $ref: '#/components/schemas/OutboxEntry',
+          },
+        },
+      },
+      RunStatus: {
+        type: 'string',
+        enum: ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'],
+      },
+      RunMetric: {
+        type: 'object',
+        required: ['value', 'step', 'timestamp'],
+        properties: {
+          value: {
+            type: 'number',
+          },
+          step: {
+            type: 'integer',
+          },
+          timestamp: {
+            type: 'integer',
+            description: 'Milliseconds since the epoch.',
+          },
+        },
+      },
+      Run: {
+        type: 'object',
+        required: [
+          'id',
+          'experimentId',
+          'name',
+          'status',
+          'startTime',
+          'endTime',
+          'params',
+          'tags',
+          'metrics',
+          'datasetVersionIds',
+          'lifecycle',
+          'createdAt',
+          'updatedAt',
+          'source',
+          'syncedAt',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          experimentId: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          status: {
+            $ref: '#/components/schemas/RunStatus',
+          },
+          startTime: {
+            type: 'string',
+            format: 'date-time',
+            nullable: true,
+          },
+          endTime: {
+            type: 'string',
+            format: 'date-time',
+            nullable: true,
+          },
+          params: {
+            $ref: '#/components/schemas/Tags',
+          },
+          tags: {
+            $ref: '#/components/schemas/Tags',
+          },
+          metrics: {
+            type: 'object',
+            description: 'The latest value of each metric.',
+            additionalProperties: {
+              $ref: '#/components/schemas/RunMetric',
+            },
+          },
+          datasetVersionIds: {
+            type: 'array',
+            description: 'The dataset versions the run used (lineage).',
+            items: {
+              type: 'string',
+            },
+          },
+          lifecycle: {
+            $ref: '#/components/schemas/Lifecycle',
+          },
+          createdAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          updatedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          source: {
+            $ref: '#/components/schemas/Source',
+          },
+          syncedAt: {
+            type: 'string',
+            format: 'date-time',
+            nullable: true,
+          },
+        },
+      },
+      ParamsInput: {
+        type: 'object',
+        maxProperties: 100,
+        additionalProperties: {
+          type: 'string',
+          maxLength: 6000,
+        },
+      },
+      RunCreate: {
+        type: 'object',
+        required: ['experimentId'],
+        additionalProperties: false,
+        properties: {
+          experimentId: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 255,
+            description: "The experiment's id or name.",
+          },
+          name: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 255,
+          },
+          status: {
+            $ref: '#/components/schemas/RunStatus',
+          },
+          startTime: {
+            type: 'string',
+            format: 'date-time',
+          },
+          params: {
+            $ref: '#/components/schemas/ParamsInput',
+          },
+          tags: {
+            $ref: '#/components/schemas/TagsInput',
+          },
+        },
+      },
+      RunUpdate: {
+        type: 'object',
+        additionalProperties: false,
+        minProperties: 1,
+        properties: {
+          name: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 255,
+          },
+          status: {
+            $ref: '#/components/schemas/RunStatus',
+          },
+          endTime: {
+            type: 'string',
+            format: 'date-time',
+            nullable: true,
+          },
+          tags: {
+            $ref: '#/components/schemas/TagsInput',
+          },
+          lifecycle: {
+            $ref: '#/components/schemas/Lifecycle',
+          },
+        },
+      },
+      RunEnvelope: {
+        type: 'object',
+        required: ['status', 'message', 'data'],
+        properties: {
+          status: {
+            type: 'string',
+            enum: ['success'],
+          },
+          message: {
+            type: 'string',
+          },
+          data: {
+            $ref: '#/components/schemas/Run',
+          },
+        },
+      },
+      RunList: {
+        type: 'object',
+        required: ['items', 'nextCursor', 'freshness'],
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/Run',
+            },
+          },
+          nextCursor: {
+            type: 'string',
+            nullable: true,
+          },
+          freshness: {
+            $ref: '#/components/schemas/Freshness',
+          },
+        },
+      },
+      RunListEnvelope: {
+        type: 'object',
+        required: ['status', 'message', 'data'],
+        properties: {
+          status: {
+            type: 'string',
+            enum: ['success'],
+          },
+          message: {
+            type: 'string',
+          },
+          data: {
+            $ref: '#/components/schemas/RunList',
+          },
+        },
+      },
+      RunSearch: {
+        type: 'object',
+        required: ['experimentIds'],
+        additionalProperties: false,
+        properties: {
+          experimentIds: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 100,
+            description: 'Ids or names of the experiments to search.',
+            items: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 255,
+            },
+          },
+          filter: {
+            type: 'string',
+            maxLength: 2000,
+            description:
+              "MLflow-style filter, e.g. metrics.accuracy > 0.9 and params.lr = '0.01'",
+          },
+          orderBy: {
+            type: 'array',
+            maxItems: 10,
+            items: {
+              type: 'string',
+              maxLength: 300,
+            },
+            description: 'e.g. metrics.accuracy DESC',
+          },
+          pageSize: {
+            type: 'integer',
+            minimum: 1,
+            maximum: 1000,
+          },
+          cursor: {
+            type: 'string',
+            maxLength: 4096,
+          },
+          includeDeleted: {
+            type: 'boolean',
+          },
+        },
+      },
+      MetricPointInput: {
+        type: 'object',
+        required: ['key', 'value'],
+        additionalProperties: false,
+        properties: {
+          key: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 250,
+          },
+          value: {
+            type: 'number',
+          },
+          step: {
+            type: 'integer',
+            minimum: 0,
+            maximum: 9007199254740991,
+          },
+          timestamp: {
+            type: 'integer',
+            minimum: 0,
+            maximum: 9007199254740991,
+            description: 'Milliseconds since the epoch; now when omitted.',
+          },
+        },
+      },
+      RunLogBatch: {
+        type: 'object',
+        additionalProperties: false,
+        minProperties: 1,
+        properties: {
+          metrics: {
+            type: 'array',
+            maxItems: 10000,
+            items: {
+              $ref: '#/components/schemas/MetricPointInput',
+            },
+          },
+          params: {
+            $ref: '#/components/schemas/ParamsInput',
+          },
+          tags: {
+            $ref: '#/components/schemas/TagsInput',
+          },
+        },
+      },
+      RunLogBatchResult: {
+        type: 'object',
+        required: ['runId', 'metrics', 'params', 'tags'],
+        properties: {
+          runId: {
+            type: 'string',
+          },
+          metrics: {
+            type: 'integer',
+            description:
+              'Metric points received (re-sent points are stored once).',
+          },
+          params: {
+            type: 'integer',
+          },
+          tags: {
+            type: 'integer',
+          },
+        },
+      },
+      RunLogBatchEnvelope: {
+        type: 'object',
+        required: ['status', 'message', 'data'],
+        properties: {
+          status: {
+            type: 'string',
+            enum: ['success'],
+          },
+          message: {
+            type: 'string',
+          },
+          data: {
+            $ref: '#/components/schemas/RunLogBatchResult',
+          },
+        },
+      },
+      MetricHistory: {
+        type: 'object',
+        required: ['runId', 'key', 'points', 'nextCursor', 'downsampled'],
+        properties: {
+          runId: {
+            type: 'string',
+          },
+          key: {
+            type: 'string',
+          },
+          points: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['step', 'timestamp', 'value'],
+              properties: {
+                step: {
+                  type: 'integer',
+                },
+                timestamp: {
+                  type: 'integer',
+                },
+                value: {
+                  type: 'number',
+                },
+              },
+            },
+          },
+          nextCursor: {
+            type: 'string',
+            nullable: true,
+          },
+          downsampled: {
+            type: 'boolean',
+          },
+        },
+      },
+      MetricHistoryEnvelope: {
+        type: 'object',
+        required: ['status', 'message', 'data'],
+        properties: {
+          status: {
+            type: 'string',
+            enum: ['success'],
+          },
+          message: {
+            type: 'string',
+          },
+          data: {
+            $ref: '#/components/schemas/MetricHistory',
+          },
+        },
+      },
+      RunInputs: {
+        type: 'object',
+        required: ['datasetVersionIds'],
+        additionalProperties: false,
+        properties: {
+          datasetVersionIds: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 100,
+            items: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 64,
+            },
+          },
+        },
+      },
+      Model: {
+        type: 'object',
+        description:
+          'A registered model (MLflow registry semantics). Deleting it is a hard delete.',
+        required: [
+          'id',
+          'name',
+          'description',
+          'owner',
+          'tags',
+          'lifecycle',
+          'createdAt',
+          'updatedAt',
+          'source',
+          'syncedAt',
+          'aliases',
+          'latestVersion',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          description: {
+            type: 'string',
+            nullable: true,
+          },
+          owner: {
+            type: 'string',
+            nullable: true,
+          },
+          tags: {
+            $ref: '#/components/schemas/Tags',
+          },
+          lifecycle: {
+            $ref: '#/components/schemas/Lifecycle',
+          },
+          createdAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          updatedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          source: {
+            $ref: '#/components/schemas/Source',
+          },
+          syncedAt: {
+            type: 'string',
+            format: 'date-time',
+            nullable: true,
+          },
+          aliases: {
+            type: 'object',
+            description:
+              'Alias name to the version it points at, e.g. champion to "3".',
+            additionalProperties: {
+              type: 'string',
+            },
+          },
+          latestVersion: {
+            type: 'string',
+            nullable: true,
+            description:
+              'The newest version number, null while the model has no versions.',
+          },
+        },
+      },
+      ModelCreate: {
+        type: 'object',
+        required: ['name'],
+        additionalProperties: false,
+        properties: {
+          name: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 255,
+            pattern: '^\\S(.*\\S)?$',
+          },
+          description: {
+            type: 'string',
+            maxLength: 10000,
+          },
+          owner: {
+            type: 'string',
+            maxLength: 255,
+          },
+          tags: {
+            $ref: '#/components/schemas/TagsInput',
+          },
+        },
+      },
+      ModelUpdate: {
+        type: 'object',
+        additionalProperties: false,
+        minProperties: 1,
+        properties: {
+          name: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 255,
+            pattern: '^\\S(.*\\S)?$',
+          },
+          description: {
+            type: 'string',
+            nullable: true,
+            maxLength: 10000,
+          },
+          owner: {
+            type: 'string',
+            nullable: true,
+            maxLength: 255,
+          },
+          tags: {
+            $ref: '#/components/schemas/TagsInput',
+          },
+        },
+      },
+      ModelEnvelope: {
+        type: 'object',
+        required: ['status', 'message', 'data'],
+        properties: {
+          status: {
+            type: 'string',
+            enum: ['success'],
+          },
+          message: {
+            type: 'string',
+          },
+          data: {
+            $ref: '#/components/schemas/Model',
+          },
+        },
+      },
+      ModelList: {
+        type: 'object',
+        required: ['items', 'nextCursor', 'freshness'],
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/Model',
+            },
+          },
+          nextCursor: {
+            type: 'string',
+            nullable: true,
+          },
+          freshness: {
+            $ref: '#/components/schemas/Freshness',
+          },
+        },
+      },
+      ModelListEnvelope: {
+        type: 'object',
+        required: ['status', 'message', 'data'],
+        properties: {
+          status: {
+            type: 'string',
+            enum: ['success'],
+          },
+          message: {
+            type: 'string',
+          },
+          data: {
+            $ref: '#/components/schemas/ModelList',
+          },
+        },
+      },
+      ModelVersionStatus: {
+        type: 'string',
+        description: 'Registration state of a model version, as in MLflow.',
+        enum: ['READY', 'PENDING_REGISTRATION', 'FAILED_REGISTRATION'],
+      },
+      ModelVersion: {
+        type: 'object',
+        required: [
+          'id',
+          'modelId',
+          'modelName',
+          'version',
+          'description',
+          'sourceRunId',
+          'artifactUri',
+          'status',
+          'aliases',
+          'tags',
+          'createdAt',
+          'updatedAt',
+          'source',
+          'syncedAt',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          modelId: {
+            type: 'string',
+          },
+          modelName: {
+            type: 'string',
+          },
+          version: {
+            type: 'string',
+            description:
+              'The version number, "1", "2", ... in order of registration; never reused.',
+          },
+          description: {
+            type: 'string',
+            nullable: true,
+          },
+          sourceRunId: {
+            type: 'string',
+            nullable: true,
+            description:
+              'The llm-ops id of the run that produced this version.',
+          },
+          artifactUri: {
+            type: 'string',
+          },
+          status: {
+            $ref: '#/components/schemas/ModelVersionStatus',
+          },
+          aliases: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          tags: {
+            $ref: '#/components/schemas/Tags',
+          },
+          createdAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          updatedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          source: {
+            $ref: '#/components/schemas/Source',
+          },
+          syncedAt: {
+            type: 'string',
+            format: 'date-time',
+            nullable: true,
+          },
+        },
+      },
+      ModelVersionCreate: {
+        type: 'object',
+        required: ['artifactUri'],
+        additionalProperties: false,
+        properties: {
+          artifactUri: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 2048,
+            pattern: '^\\S+$',
+          },
+          description: {
+            type: 'string',
+            maxLength: 10000,
+          },
+          sourceRunId: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 64,
+            description:
+              'The llm-ops id of an existing run; recorded as lineage (run produced model version).',
+          },
+          status: {
+            $ref: '#/components/schemas/ModelVersionStatus',
+          },
+          tags: {
+            $ref: '#/components/schemas/TagsInput',
+          },
+        },
+      },
+      ModelVersionUpdate: {
+        type: 'object',
+        additionalProperties: false,
+        minProperties: 1,
+        properties: {
+          description: {
+            type: 'string',
+            nullable: true,
+            maxLength: 10000,
+          },
+          status: {
+            $ref: '#/components/schemas/ModelVersionStatus',
+          },
+          tags: {
+            $ref: '#/components/schemas/TagsInput',
+          },
+        },
+      },
+      ModelVersionEnvelope: {
+        type: 'object',
+        required: ['status', 'message', 'data'],
+        properties: {
+          status: {
+            type: 'string',
+            enum: ['success'],
+          },
+          message: {
+            type: 'string',
+          },
+          data: {
+            $ref: '#/components/schemas/ModelVersion',
+          },
+        },
+      },
+      ModelVersionList: {
+        type: 'object',
+        required: ['items', 'nextCursor', 'freshness'],
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ModelVersion',
+            },
+          },
+          nextCursor: {
+            type: 'string',
+            nullable: true,
+          },
+          freshness: {
+            $ref: '#/components/schemas/Freshness',
+          },
+        },
+      },
+      ModelVersionListEnvelope: {
+        type: 'object',
+        required: ['status', 'message', 'data'],
+        properties: {
+          status: {
+            type: 'string',
+            enum: ['success'],
+          },
+          message: {
+            type: 'string',
+          },
+          data: {
+            $ref: '#/components/schemas/ModelVersionList',
+          },
+        },
+      },
+      ModelAliasSet: {
+        type: 'object',
+        required: ['version'],
+        additionalProperties: false,
+        properties: {
+          version: {
+            type: 'string',
+            description: 'The version number the alias should point at.',
+            pattern: '^[1-9][0-9]{0,14}$',
+          },
+        },
+      },
+      ModelAlias: {
+        type: 'object',
+        required: ['modelId', 'modelName', 'alias', 'version'],
+        properties: {
+          modelId: {
+            type: 'string',
+          },
+          modelName: {
+            type: 'string',
+          },
+          alias: {
+            type: 'string',
+          },
+          version: {
+            type: 'string',
+          },
+        },
+      },
+      ModelAliasEnvelope: {
+        type: 'object',
+        required: ['status', 'message', 'data'],
+        properties: {
+          status: {
+            type: 'string',
+            enum: ['success'],
+          },
+          message: {
+            type: 'string',
+          },
+          data: {
+            $ref: '#/components/schemas/ModelAlias',
+          },
+        },
+      },
+      Dataset: {
+        type: 'object',
+        description:
+          'A dataset; its content lives in versions. Deleting it is a hard delete.',
+        required: [
+          'id',
+          'name',
+          'description',
+          'owner',
+          'tags',
+          'lifecycle',
+          'createdAt',
+          'updatedAt',
+          'source',
+          'syncedAt',
+          'latestVersion',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          description: {
+            type: 'string',
+            nullable: true,
+          },
+          owner: {
+            type: 'string',
+            nullable: true,
+          },
+          tags: {
+            $ref: '#/components/schemas/Tags',
+          },
+          lifecycle: {
+            $ref: '#/components/schemas/Lifecycle',
+          },
+          createdAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          updatedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          source: {
+            $ref: '#/components/schemas/Source',
+          },
+          syncedAt: {
+            type: 'string',
+            format: 'date-time',
+            nullable: true,
+          },
+          latestVersion: {
+            type: 'string',
+            nullable: true,
+            description:
+              'The label of the newest version, null while the dataset has no versions.',
+          },
+        },
+      },
+      DatasetCreate: {
+        type: 'object',
+        required: ['name'],
+        additionalProperties: false,
+        properties: {
+          name: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 255,
+            pattern: '^\\S(.*\\S)?$',
+          },
+          description: {
+            type: 'string',
+            maxLength: 10000,
+          },
+          owner: {
+            type: 'string',
+            maxLength: 255,
+          },
+          tags: {
+            $ref: '#/components/schemas/TagsInput',
+          },
+        },
+      },
+      DatasetUpdate: {
+        type: 'object',
+        additionalProperties: false,
+        minProperties: 1,
+        properties: {
+          name: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 255,
+            pattern: '^\\S(.*\\S)?$',
+          },
+          description: {
+            type: 'string',
+            nullable: true,
+            maxLength: 10000,
+          },
+          owner: {
+            type: 'string',
+            nullable: true,
+            maxLength: 255,
+          },
+          tags: {
+            $ref: '#/components/schemas/TagsInput',
+          },
+        },
+      },
+      DatasetEnvelope: {
+        type: 'object',
+        required: ['status', 'message', 'data'],
+        properties: {
+          status: {
+            type: 'string',
+            enum: ['success'],
+          },
+          message: {
+            type: 'string',
+          },
+          data: {
+            $ref: '#/components/schemas/Dataset',
+          },
+        },
+      },
+      DatasetList: {
+        type: 'object',
+        required: ['items', 'nextCursor', 'freshness'],
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/Dataset',
+            },
+          },
+          nextCursor: {
+            type: 'string',
+            nullable: true,
+          },
+          freshness: {
+            $ref: '#/components/schemas/Freshness',
+          },
+        },
+      },
+      DatasetListEnvelope: {
+        type: 'object',
+        required: ['status', 'message', 'data'],
+        properties: {
+          status: {
+            type: 'string',
+            enum: ['success'],
+          },
+          message: {
+            type: 'string',
+          },
+          data: {
+            $ref: '#/components/schemas/DatasetList',
+          },
+        },
+      },
+      DatasetVersion: {
+        type: 'object',
+        required: [
+          'id',
+          'datasetId',
+          'datasetName',
+          'version',
+          'description',
+          'uri',
+          'digest',
+          'sizeBytes',
+          'fileCount',
+          'format',
+          'schema',
+          'sourceRepository',
+          'tags',
+          'createdAt',
+          'updatedAt',
+          'source',
+          'syncedAt',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          datasetId: {
+            type: 'string',
+          },
+          datasetName: {
+            type: 'string',
+          },
+          version: {
+            type: 'string',
+            description: 'The version label, unique per dataset.',
+          },
+          description: {
+            type: 'string',
+            nullable: true,
+          },
+          uri: {
+            type: 'string',
+            description: 'Where the data is, e.g. s3://bucket/path.',
+          },
+          digest: {
+            type: 'string',
+            nullable: true,
+            description: 'A content digest such as md5 followed by the hash.',
+          },
+          sizeBytes: {
+            type: 'integer',
+            nullable: true,
+          },
+          fileCount: {
+            type: 'integer',
+            nullable: true,
+          },
+          format: {
+            type: 'string',
+            nullable: true,
+            description: 'The file format, e.g. parquet, csv or jsonl.',
+          },
+          schema: {
+            type: 'object',
+            nullable: true,
+            description:
+              'Column name to type (or any JSON description of the columns).',
+            additionalProperties: true,
+          },
+          sourceRepository: {
+            type: 'object',
+            nullable: true,
+            description: 'The repository where DVC tracks this version.',
+            required: ['repository', 'path', 'revision'],
+            properties: {
+              repository: {
+                type: 'string',
+              },
+              path: {
+                type: 'string',
+                nullable: true,
+              },
+              revision: {
+                type: 'string',
+                nullable: true,
+              },
+            },
+          },
+          tags: {
+            $ref: '#/components/schemas/Tags',
+          },
+          createdAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          updatedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          source: {
+            $ref: '#/components/schemas/Source',
+          },
+          syncedAt: {
+            type: 'string',
+            format: 'date-time',
+            nullable: true,
+          },
+        },
+      },
+      DatasetVersionCreate: {
+        type: 'object',
+        required: ['uri'],
+        additionalProperties: false,
+        properties: {
+          version: {
+            type: 'string',
+            description:
+              'The label, unique per dataset; the next unused integer when omitted.',
+            pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$',
+          },
+          description: {
+            type: 'string',
+            maxLength: 10000,
+          },
+          uri: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 2048,
+            pattern: '^\\S+$',
+          },
+          digest: {
+            type: 'string',
+            nullable: true,
+            minLength: 1,
+            maxLength: 512,
+            pattern: '^\\S+$',
+          },
+          sizeBytes: {
+            type: 'integer',
+            nullable: true,
+            minimum: 0,
+            maximum: 9007199254740991,
+          },
+          fileCount: {
+            type: 'integer',
+            nullable: true,
+            minimum: 0,
+            maximum: 9007199254740991,
+          },
+          format: {
+            type: 'string',
+            nullable: true,
+            minLength: 1,
+            maxLength: 64,
+            pattern: '^[A-Za-z0-9][A-Za-z0-9._+-]*$',
+          },
+          schema: {
+            type: 'object',
+            nullable: true,
+            maxProperties: 2000,
+            additionalProperties: true,
+          },
+          sourceRepository: {
+            type: 'object',
+            nullable: true,
+            additionalProperties: false,
+            required: ['repository'],
+            properties: {
+              repository: {
+                type: 'string',
+                minLength: 1,
+                maxLength: 2048,
+                pattern: '^\\S+$',
+              },
+              path: {
+                type: 'string',
+                nullable: true,
+                maxLength: 4096,
+              },
+              revision: {
+                type: 'string',
+                nullable: true,
+                maxLength: 255,
+              },
+            },
+          },
+          tags: {
+            $ref: '#/components/schemas/TagsInput',
+          },
+        },
+      },
+      DatasetVersionEnvelope: {
+        type: 'object',
+        required: ['status', 'message', 'data'],
+        properties: {
+          status: {
+            type: 'string',
+            enum: ['success'],
+          },
+          message: {
+            type: 'string',
+          },
+          data: {
+            $ref: '#/components/schemas/DatasetVersion',
+          },
+        },
+      },
+      DatasetVersionList: {
+        type: 'object',
+        required: ['items', 'nextCursor', 'freshness'],
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/DatasetVersion',
+            },
+          },
+          nextCursor: {
+            type: 'string',
+            nullable: true,
+          },
+          freshness: {
+            $ref: '#/components/schemas/Freshness',
+          },
+        },
+      },
+      DatasetVersionListEnvelope: {
+        type: 'object',
+        required: ['status', 'message', 'data'],
+        properties: {
+          status: {
+            type: 'string',
+            enum: ['success'],
+          },
+          message: {
+            type: 'string',
+          },
+          data: {
+            $ref: '#/components/schemas/DatasetVersionList',
+          },
+        },
+      },
+      EndpointRuntime: {
+        type: 'string',
+        description:
+          'Where the endpoint is served. builtin is the llm-ops store itself (its observed state follows the desired state at once).',
+        enum: ['kserve', 'ray-serve', 'builtin'],
+      },
+      EndpointTrafficEntry: {
+        type: 'object',
+        description:
+          "One model version taking a share of an endpoint's traffic.",
+        required: ['modelVersionId', 'modelName', 'version', 'percent', 'role'],
+        properties: {
+          modelVersionId: {
+            type: 'string',
+          },
+          modelName: {
+            type: 'string',
+          },
+          version: {
+            type: 'string',
+          },
+          percent: {
+            type: 'integer',
+            minimum: 0,
+            maximum: 100,
+          },
+          role: {
+            type: 'string',
+            enum: ['stable', 'canary'],
+          },
+        },
+      },
+      EndpointDesired: {
+        type: 'object',
+        description:
+          'What the endpoint should serve. The shares of the traffic add up to 100 (or there is no traffic yet).',
+        required: ['traffic', 'minReplicas', 'maxReplicas'],
+        properties: {
+          traffic: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/EndpointTrafficEntry',
+            },
+          },
+          minReplicas: {
+            type: 'integer',
+          },
+          maxReplicas: {
+            type: 'integer',
+          },
+        },
+      },
+      EndpointCondition: {
+        type: 'object',
+        description:
+          'A Kubernetes-style condition of the endpoint, e.g. type Ready with status True.',
+        required: ['type', 'status', 'reason', 'message', 'lastTransitionTime'],
+        properties: {
+          type: {
+            type: 'string',
+          },
+          status: {
+            type: 'string',
+            enum: ['True', 'False', 'Unknown'],
+          },
+          reason: {
+            type: 'string',
+            nullable: true,
+          },
+          message: {
+            type: 'string',
+            nullable: true,
+          },
+          lastTransitionTime: {
+            type: 'string',
+            format: 'date-time',
+            nullable: true,
+          },
+        },
+      },
+      EndpointObserved: {
+        type: 'object',
+        description:
+          'What the serving platform last reported. Unknown until it reports for kserve and ray-serve.',
+        required: [
+          'state',
+          'conditions',
+          'traffic',
+          'latestReadyRevision',
+          'latestRolledOutRevision',
+          'observedAt',
+        ],
+        properties: {
+          state: {
+            type: 'string',
+            enum: ['Ready', 'NotReady', 'Unknown'],
+          },
+          conditions: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/EndpointCondition',
+            },
+          },
+          traffic: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/EndpointTrafficEntry',
+            },
+          },
+          latestReadyRevision: {
+            type: 'string',
+            nullable: true,
+          },
+          latestRolledOutRevision: {
+            type: 'string',
+            nullable: true,
+          },
+          observedAt: {
+            type: 'string',
+            format: 'date-time',
+            nullable: true,
+          },
+        },
+      },
+      Endpoint: {
+        type: 'object',
+        description: 'A serving endpoint and the model versions it serves.',
+        required: [
+          'id',
+          'name',
+          'description',
+          'owner',
+          'tags',
+          'lifecycle',
+          'createdAt',
+          'updatedAt',
+          'source',
+          'syncedAt',
+          'runtime',
+          'cluster',
+          'namespace',
+          'url',
+          'desired',
+          'observed',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          description: {
+            type: 'string',
+            nullable: true,
+          },
+          owner: {
+            type: 'string',
+            nullable: true,
+          },
+          tags: {
+            $ref: '#/components/schemas/Tags',
+          },
+          lifecycle: {
+            $ref: '#/components/schemas/Lifecycle',
+          },
+          createdAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          updatedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          source: {
+            $ref: '#/components/schemas/Source',
+          },
+          syncedAt: {
+            type: 'string',
+            format: 'date-time',
+            nullable: true,
+          },
+          runtime: {
+            $ref: '#/components/schemas/EndpointRuntime',
+          },
+          cluster: {
+            type: 'string',
+            nullable: true,
+          },
+          namespace: {
+            type: 'string',
+            nullable: true,
+          },
+          url: {
+            type: 'string',
+            nullable: true,
+          },
+          desired: {
+            $ref: '#/components/schemas/EndpointDesired',
+          },
+          observed: {
+            $ref: '#/components/schemas/EndpointObserved',
+          },
+        },
+      },
+      EndpointCreate: {
+        type: 'object',
+        required: ['name', 'runtime'],
+        additionalProperties: false,
+        properties: {
+          name: {
+            type: 'string',
+            description:
+              'A Kubernetes name (lower case letters, digits and dashes, at most 63 characters).',
+            minLength: 1,
+            maxLength: 63,
+            pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$',
+          },
+          description: {
+            type: 'string',
+            maxLength: 10000,
+          },
+          owner: {
+            type: 'string',
+            maxLength: 255,
+          },
+          tags: {
+            $ref: '#/components/schemas/TagsInput',
+          },
+          runtime: {
+            $ref: '#/components/schemas/EndpointRuntime',
+          },
+          cluster: {
+            type: 'string',
+            nullable: true,
+            minLength: 1,
+            maxLength: 253,
+          },
+          namespace: {
+            type: 'string',
+            nullable: true,
+            minLength: 1,
+            maxLength: 63,
+            pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$',
+          },
+          url: {
+            type: 'string',
+            nullable: true,
+            minLength: 1,
+            maxLength: 2048,
+          },
+          minReplicas: {
+            type: 'integer',
+            description: 'Default 1 (0 scales to zero). At most maxReplicas.',
+            minimum: 0,
+            maximum: 100,
+          },
+          maxReplicas: {
+            type: 'integer',
+            description: 'Default the larger of minReplicas and 1.',
+            minimum: 0,
+            maximum: 100,
+          },
+          modelVersionId: {
+            type: 'string',
+            description:
+              'A model version to serve from the start, as the stable version with 100 percent of the traffic.',
+            minLength: 1,
+            maxLength: 64,
+          },
+        },
+      },
+      EndpointUpdate: {
+        type: 'object',
+        additionalProperties: false,
+        minProperties: 1,
+        properties: {
+          description: {
+            type: 'string',
+            nullable: true,
+            maxLength: 10000,
+          },
+          owner: {
+            type: 'string',
+            nullable: true,
+            maxLength: 255,
+          },
+          tags: {
+            $ref: '#/components/schemas/TagsInput',
+          },
+          cluster: {
+            type: 'string',
+            nullable: true,
+            minLength: 1,
+            maxLength: 253,
+          },
+          namespace: {
+            type: 'string',
+            nullable: true,
+            minLength: 1,
+            maxLength: 63,
+            pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$',
+          },
+          url: {
+            type: 'string',
+            nullable: true,
+            minLength: 1,
+            maxLength: 2048,
+          },
+          minReplicas: {
+            type: 'integer',
+            minimum: 0,
+            maximum: 100,
+          },
+          maxReplicas: {
+            type: 'integer',
+            minimum: 0,
+            maximum: 100,
+          },
+        },
+      },
+      EndpointDeploy: {
+        type: 'object',
+        required: ['modelVersionId'],
+        additionalProperties: false,
+        properties: {
+          modelVersionId: {
+            type: 'string',
+            description: 'The llm-ops id of the model version to roll out.',
+            minLength: 1,
+            maxLength: 64,
+          },
+          canaryPercent: {
+            type: 'integer',
+            description:
+              'Without it the version becomes the stable version with all the traffic. With it, a canary taking this share next to the current stable version.',
+            minimum: 1,
+            maximum: 99,
+          },
+        },
+      },
+      EndpointEnvelope: {
+        type: 'object',
+        required: ['status', 'message', 'data'],
+        properties: {
+          status: {
+            type: 'string',
+            enum: ['success'],
+          },
+          message: {
+            type: 'string',
+          },
+          data: {
+            $ref: '#/components/schemas/Endpoint',
+          },
+        },
+      },
+      EndpointList: {
+        type: 'object',
+        required: ['items', 'nextCursor', 'freshness'],
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/Endpoint',
+            },
+          },
+          nextCursor: {
+            type: 'string',
+            nullable: true,
+          },
+          freshness: {
+            $ref: '#/components/schemas/Freshness',
+          },
+        },
+      },
+      EndpointListEnvelope: {
+        type: 'object',
+        required: ['status', 'message', 'data'],
+        properties: {
+          status: {
+            type: 'string',
+            enum: ['success'],
+          },
+          message: {
+            type: 'string',
+          },
+          data: {
+            $ref: '#/components/schemas/EndpointList',
+          },
+        },
+      },
+      PipelineRuntime: {
+        type: 'string',
+        description:
+          'Where runs execute. builtin runs are recorded in the llm-ops store and report their progress through PATCH.',
+        enum: ['argo', 'builtin'],
+      },
+      PipelineParameters: {
+        type: 'object',
+        description: 'Parameter names and their values (or defaults).',
+        additionalProperties: {
+          type: 'string',
+        },
+      },
+      PipelineParametersInput: {
+        type: 'object',
+        description:
+          'Parameter names (letters, digits, dash, underscore and dot, at most 128 characters) and values.',
+        maxProperties: 100,
+        additionalProperties: {
+          type: 'string',
+          maxLength: 10000,
+        },
+      },
+      Pipeline: {
+        type: 'object',
+        description:
+          'A pipeline (a workflow template) whose runs llm-ops records.',
+        required: [
+          'id',
+          'name',
+          'description',
+          'owner',
+          'tags',
+          'lifecycle',
+          'createdAt',
+          'updatedAt',
+          'source',
+          'syncedAt',
+          'runtime',
+          'templateRef',
+          'cluster',
+          'namespace',
+          'parameters',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          description: {
+            type: 'string',
+            nullable: true,
+          },
+          owner: {
+            type: 'string',
+            nullable: true,
+          },
+          tags: {
+            $ref: '#/components/schemas/Tags',
+          },
+          lifecycle: {
+            $ref: '#/components/schemas/Lifecycle',
+          },
+          createdAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          updatedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          source: {
+            $ref: '#/components/schemas/Source',
+          },
+          syncedAt: {
+            type: 'string',
+            format: 'date-time',
+            nullable: true,
+          },
+          runtime: {
+            $ref: '#/components/schemas/PipelineRuntime',
+          },
+          templateRef: {
+            type: 'object',
+            description:
+              'The Argo template the runs are made from; null for builtin pipelines.',
+            nullable: true,
+            required: ['kind', 'name'],
+            properties: {
+              kind: {
+                type: 'string',
+                enum: ['WorkflowTemplate', 'ClusterWorkflowTemplate'],
+              },
+              name: {
+                type: 'string',
+              },
+            },
+          },
+          cluster: {
+            type: 'string',
+            nullable: true,
+          },
+          namespace: {
+            type: 'string',
+            nullable: true,
+          },
+          parameters: {
+            $ref: '#/components/schemas/PipelineParameters',
+          },
+        },
+      },
+      PipelineCreate: {
+        type: 'object',
+        required: ['name', 'runtime'],
+        additionalProperties: false,
+        properties: {
+          name: {
+            type: 'string',
+            description:
+              'A Kubernetes name (lower case letters, digits and dashes, at most 63 characters); run names start with it.',
+            minLength: 1,
+            maxLength: 63,
+            pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$',
+          },
+          description: {
+            type: 'string',
+            maxLength: 10000,
+          },
+          owner: {
+            type: 'string',
+            maxLength: 255,
+          },
+          tags: {
+            $ref: '#/components/schemas/TagsInput',
+          },
+          runtime: {
+            $ref: '#/components/schemas/PipelineRuntime',
+          },
+          templateRef: {
+            type: 'object',
+            description:
+              'Required for argo pipelines, not allowed for builtin ones.',
+            nullable: true,
+            additionalProperties: false,
+            required: ['kind', 'name'],
+            properties: {
+              kind: {
+                type: 'string',
+                enum: ['WorkflowTemplate', 'ClusterWorkflowTemplate'],
+              },
+              name: {
+                type: 'string',
+                minLength: 1,
+                maxLength: 253,
+                pattern: '^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$',
+              },
+            },
+          },
+          cluster: {
+            type: 'string',
+            nullable: true,
+            minLength: 1,
+            maxLength: 253,
+          },
+          namespace: {
+            type: 'string',
+            nullable: true,
+            minLength: 1,
+            maxLength: 63,
+            pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$',
+          },
+          parameters: {
+            $ref: '#/components/schemas/PipelineParametersInput',
+          },
+        },
+      },
+      PipelineUpdate: {
+        type: 'object',
+        additionalProperties: false,
+        minProperties: 1,
+        properties: {
+          description: {
+            type: 'string',
+            nullable: true,
+            maxLength: 10000,
+          },
+          owner: {
+            type: 'string',
+            nullable: true,
+            maxLength: 255,
+          },
+          tags: {
+            $ref: '#/components/schemas/TagsInput',
+          },
+          templateRef: {
+            type: 'object',
+            nullable: true,
+            additionalProperties: false,
+            required: ['kind', 'name'],
+            properties: {
+              kind: {
+                type: 'string',
+                enum: ['WorkflowTemplate', 'ClusterWorkflowTemplate'],
+              },
+              name: {
+                type: 'string',
+                minLength: 1,
+                maxLength: 253,
+                pattern: '^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$',
+              },
+            },
+          },
+          cluster: {
+            type: 'string',
+            nullable: true,
+            minLength: 1,
+            maxLength: 253,
+          },
+          namespace: {
+            type: 'string',
+            nullable: true,
+            minLength: 1,
+            maxLength: 63,
+            pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$',
+          },
+          parameters: {
+            $ref: '#/components/schemas/PipelineParametersInput',
+          },
+        },
+      },
+      PipelineEnvelope: {
+        type: 'object',
+        required: ['status', 'message', 'data'],
+        properties: {
+          status: {
+            type: 'string',
+            enum: ['success'],
+          },
+          message: {
+            type: 'string',
+          },
+          data: {
+            $ref: '#/components/schemas/Pipeline',
+          },
+        },
+      },
+      PipelineList: {
+        type: 'object',
+        required: ['items', 'nextCursor', 'freshness'],
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/Pipeline',
+            },
+          },
+          nextCursor: {
+            type: 'string',
+            nullable: true,
+          },
+          freshness: {
+            $ref: '#/components/schemas/Freshness',
+          },
+        },
+      },
+      PipelineListEnvelope: {
+        type: 'object',
+        required: ['status', 'message', 'data'],
+        properties: {
+          status: {
+            type: 'string',
+            enum: ['success'],
+          },
+          message: {
+            type: 'string',
+          },
+          data: {
+            $ref: '#/components/schemas/PipelineList',
+          },
+        },
+      },
+      PipelineRunPhase: {
+        type: 'string',
+        enum: ['Pending', 'Running', 'Succeeded', 'Failed', 'Error'],
+      },
+      PipelineRunNodePhase: {
+        type: 'string',
+        enum: [
+          'Pending',
+          'Running',
+          'Succeeded',
+          'Skipped',
+          'Failed',
+          'Error',
+          'Omitted',
+        ],
+      },
+      PipelineRunNode: {
+        type: 'object',
+        description: 'One step of a run (an Argo node).',
+        required: [
+          'id',
+          'name',
+          'displayName',
+          'type',
+          'phase',
+          'startedAt',
+          'finishedAt',
+          'message',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          displayName: {
+            type: 'string',
+          },
+          type: {
+            type: 'string',
+          },
+          phase: {
+            $ref: '#/components/schemas/PipelineRunNodePhase',
+          },
+          startedAt: {
+            type: 'string',
+            format: 'date-time',
+            nullable: true,
+          },
+          finishedAt: {
+            type: 'string',
+            format: 'date-time',
+            nullable: true,
+          },
+          message: {
+            type: 'string',
+            nullable: true,
+          },
+        },
+      },
+      PipelineRunNodeInput: {
+        type: 'object',
+        required: ['id', 'name', 'type', 'phase'],
+        additionalProperties: false,
+        properties: {
+          id: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 255,
+          },
+          name: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 512,
+          },
+          displayName: {
+            type: 'string',
+            description: 'Defaults to name.',
+            minLength: 1,
+            maxLength: 512,
+          },
+          type: {
+            type: 'string',
+            description:
+              'The Argo node type, e.g. Pod, DAG, Steps, Retry, Skipped.',
+            minLength: 1,
+            maxLength: 32,
+          },
+          phase: {
+            $ref: '#/components/schemas/PipelineRunNodePhase',
+          },
+          startedAt: {
+            type: 'string',
+            format: 'date-time',
+            nullable: true,
+          },
+          finishedAt: {
+            type: 'string',
+            format: 'date-time',
+            nullable: true,
+          },
+          message: {
+            type: 'string',
+            nullable: true,
+            maxLength: 5000,
+          },
+        },
+      },
+      PipelineRun: {
+        type: 'object',
+        description:
+          'One run of a pipeline (an Argo Workflow, or a run of the built-in runner).',
+        required: [
+          'id',
+          'pipelineId',
+          'pipelineName',
+          'name',
+          'parameters',
+          'phase',
+          'progress',
+          'nodes',
+          'startedAt',
+          'finishedAt',
+          'createdAt',
+          'updatedAt',
+          'cluster',
+          'namespace',
+          'source',
+          'syncedAt',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          pipelineId: {
+            type: 'string',
+          },
+          pipelineName: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          parameters: {
+            $ref: '#/components/schemas/PipelineParameters',
+          },
+          phase: {
+            $ref: '#/components/schemas/PipelineRunPhase',
+          },
+          progress: {
+            type: 'string',
+            description: 'Finished steps over all steps, e.g. 3/5.',
+            nullable: true,
+          },
+          nodes: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/PipelineRunNode',
+            },
+          },
+          startedAt: {
+            type: 'string',
+            format: 'date-time',
+            nullable: true,
+          },
+          finishedAt: {
+            type: 'string',
+            format: 'date-time',
+            nullable: true,
+          },
+          createdAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          updatedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          cluster: {
+            type: 'string',
+            nullable: true,
+          },
+          namespace: {
+            type: 'string',
+            nullable: true,
+          },
+          source: {
+            $ref: '#/components/schemas/Source',
+          },
+          syncedAt: {
+            type: 'string',
+            format: 'date-time',
+            nullable: true,
+          },
+        },
+      },
+      PipelineRunSubmit: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          name: {
+            type: 'string',
+            description: 'Defaults to the pipeline name and a random suffix.',
+            minLength: 1,
+            maxLength: 253,
+            pattern: '^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$',
+          },
+          parameters: {
+            $ref: '#/components/schemas/PipelineParametersInput',
+          },
+        },
+      },
+      PipelineRunUpdate: {
+        type: 'object',
+        description: 'What a sync or the built-in runner reports about a run.',
+        additionalProperties: false,
+        minProperties: 1,
+        properties: {
+          phase: {
+            $ref: '#/components/schemas/PipelineRunPhase',
+          },
+          progress: {
+            type: 'string',
+            nullable: true,
+            maxLength: 32,
+            pattern: '^[0-9]{1,9}/[0-9]{1,9}$',
+          },
+          nodes: {
+            type: 'array',
+            maxItems: 2000,
+            items: {
+              $ref: '#/components/schemas/PipelineRunNodeInput',
+            },
+          },
+          startedAt: {
+            type: 'string',
+            format: 'date-time',
+            nullable: true,
+          },
+          finishedAt: {
+            type: 'string',
+            format: 'date-time',
+            nullable: true,
+          },
+        },
+      },
+      PipelineRunEnvelope: {
+        type: 'object',
+        required: ['status', 'message', 'data'],
+        properties: {
+          status: {
+            type: 'string',
+            enum: ['success'],
+          },
+          message: {
+            type: 'string',
+          },
+          data: {
+            $ref: '#/components/schemas/PipelineRun',
+          },
+        },
+      },
+      PipelineRunList: {
+        type: 'object',
+        required: ['items', 'nextCursor', 'freshness'],
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/PipelineRun',
+            },
+          },
+          nextCursor: {
+            type: 'string',
+            nullable: true,
+          },
+          freshness: {
+            $ref: '#/components/schemas/Freshness',
+          },
+        },
+      },
+      PipelineRunListEnvelope: {
+        type: 'object',
+        required: ['status', 'message', 'data'],
+        properties: {
+          status: {
+            type: 'string',
+            enum: ['success'],
+          },
+          message: {
+            type: 'string',
+          },
+          data: {
+            $ref: '#/components/schemas/PipelineRunList',
+          },
+        },
+      },
+      PipelineRunLinksInput: {
+        type: 'object',
+        description:
+          'What a pipeline run ran, used and produced, by llm-ops id.',
+        additionalProperties: false,
+        minProperties: 1,
+        properties: {
+          ran: {
+            type: 'array',
+            description: 'Experiment runs the pipeline run executed.',
+            maxItems: 100,
+            items: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 64,
+            },
+          },
+          used: {
+            type: 'array',
+            description: 'Dataset versions it read.',
+            maxItems: 100,
+            items: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 64,
+            },
+          },
+          produced: {
+            type: 'array',
+            description: 'Model or dataset versions it made.',
+            maxItems: 100,
+            items: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 64,
+            },
+          },
+        },
+      },
+      PipelineRunLinks: {
+        type: 'object',
+        description: 'Every lineage edge leaving the pipeline run.',
+        required: ['pipelineRunId', 'edges'],
+        properties: {
+          pipelineRunId: {
+            type: 'string',
+          },
+          edges: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['relation', 'toType', 'toId'],
+              properties: {
+                relation: {
+                  type: 'string',
+                  enum: ['ran', 'used', 'produced'],
+                },
+                toType: {
+                  type: 'string',
+                  enum: ['run', 'dataset-version', 'model-version'],
+                },
+                toId: {
+                  type: 'string',
+                },
+              },
+            },
+          },
+        },
+      },
+      PipelineRunLinksEnvelope: {
+        type: 'object',
+        required: ['status', 'message', 'data'],
+        properties: {
+          status: {
+            type: 'string',
+            enum: ['success'],
+          },
+          message: {
+            type: 'string',
+          },
+          data: {
+            $ref: '#/components/schemas/PipelineRunLinks',
+          },
+        },
+      },
+      IntegrationStatus: {
+        type: 'object',
+        description:
+          'One configured tool (or the built-in store) and how it is doing.',
+        required: [
+          'id',
+          'type',
+          'categories',
+          'enabled',
+          'state',
+          'lastError',
+          'lastSuccessfulSyncAt',
+          'since',
+          'outboxDepth',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          type: {
+            type: 'string',
+            description: 'The tool, e.g. builtin, mlflow, kserve, argo.',
+          },
+          categories: {
+            type: 'array',
+            items: {
+              type: 'string',
+              enum: [
+                'experiment-tracking',
+                'model-registry',
+                'serving',
+                'orchestration',
+                'data-versioning',
+              ],
+            },
+          },
+          enabled: {
+            type: 'boolean',
+          },
+          state: {
+            type: 'string',
+            enum: ['up', 'degraded', 'down'],
+          },
+          lastError: {
+            type: 'string',
+            nullable: true,
+          },
+          lastSuccessfulSyncAt: {
+            type: 'string',
+            format: 'date-time',
+            nullable: true,
+          },
+          since: {
+            type: 'string',
+            description: 'When the integration entered its current state.',
+            format: 'date-time',
+            nullable: true,
+          },
+          outboxDepth: {
+            type: 'integer',
+            minimum: 0,
+          },
+        },
+      },
+      IntegrationList: {
+        type: 'object',
+        required: ['items'],
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/IntegrationStatus',
+            },
+          },
+        },
+      },
+      IntegrationListEnvelope: {
+        type: 'object',
+        required: ['status', 'message', 'data'],
+        properties: {
+          status: {
+            type: 'string',
+            enum: ['success'],
+          },
+          message: {
+            type: 'string',
+          },
+          data: {
+            $ref: '#/components/schemas/IntegrationList',
+          },
+        },
+      },
+      LineageNodeType: {
+        type: 'string',
+        enum: [
+          'experiment',
+          'run',
+          'model',
+          'model-version',
+          'dataset',
+          'dataset-version',
+          'endpoint',
+          'pipeline',
+          'pipeline-run',
+        ],
+      },
+      LineageNode: {
+        type: 'object',
+        required: ['type', 'id', 'label', 'direction', 'distance'],
+        properties: {
+          type: {
+            $ref: '#/components/schemas/LineageNodeType',
+          },
+          id: {
+            type: 'string',
+          },
+          label: {
+            type: 'string',
+          },
+          direction: {
+            type: 'string',
+            enum: ['root', 'upstream', 'downstream'],
+          },
+          distance: {
+            type: 'integer',
+          },
+        },
+      },
+      LineageEdge: {
+        type: 'object',
+        required: ['from', 'to', 'relation'],
+        description:
+          'An edge in the direction data flows, e.g. dataset-version to run (used).',
+        properties: {
+          from: {
+            type: 'string',
+          },
+          to: {
+            type: 'string',
+          },
+          relation: {
+            type: 'string',
+            enum: ['used', 'produced', 'serves', 'ran', 'contains'],
+          },
+        },
+      },
+      LineageGraph: {
+        type: 'object',
+        required: ['root', 'nodes', 'edges'],
+        properties: {
+          root: {
+            type: 'string',
+          },
+          nodes: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/LineageNode',
+            },
+          },
+          edges: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/LineageEdge',
+            },
+          },
+        },
+      },
+      LineageGraphEnvelope: {
+        type: 'object',
+        required: ['status', 'message', 'data'],
+        properties: {
+          status: {
+            type: 'string',
+            enum: ['success'],
+          },
+          message: {
+            type: 'string',
+          },
+          data: {
+            $ref: '#/components/schemas/LineageGraph',
+          },
+        },
+      },
       DeletedEnvelope: {
         type: 'object',
         required: ['status', 'message', 'data'],
@@ -600,6 +3174,17 @@ export const spec = {
               },
             },
           },
+          '202': {
+            description:
+              'Accepted while the tracking tool is unavailable; queued in the outbox.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/QueuedEnvelope',
+                },
+              },
+            },
+          },
           default: {
             $ref: '#/components/responses/Error',
           },
@@ -655,6 +3240,17 @@ export const spec = {
               },
             },
           },
+          '202': {
+            description:
+              'Accepted while the tracking tool is unavailable; queued in the outbox.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/QueuedEnvelope',
+                },
+              },
+            },
+          },
           default: {
             $ref: '#/components/responses/Error',
           },
@@ -671,6 +3267,1711 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/DeletedEnvelope',
+                },
+              },
+            },
+          },
+          '202': {
+            description:
+              'Accepted while the tracking tool is unavailable; queued in the outbox.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/QueuedEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/v1/outbox/{outboxId}': {
+      get: {
+        operationId: 'GetOutboxEntry',
+        description: 'Follows a queued write, by the id a 202 answer gave.',
+        parameters: [
+          {
+            name: 'outboxId',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 2147483647,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The outbox entry.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/OutboxEntryEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/v1/runs': {
+      get: {
+        operationId: 'ListRuns',
+        description: 'The runs of one experiment, newest first.',
+        parameters: [
+          {
+            name: 'experiment',
+            in: 'query',
+            required: true,
+            description: "The experiment's id or name.",
+            allowReserved: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 255,
+            },
+          },
+          {
+            name: 'pageSize',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 1000,
+            },
+          },
+          {
+            $ref: '#/components/parameters/Cursor',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'A page of runs.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/RunListEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      post: {
+        operationId: 'CreateRun',
+        parameters: [
+          {
+            $ref: '#/components/parameters/IdempotencyKey',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/RunCreate',
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'Created.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/RunEnvelope',
+                },
+              },
+            },
+          },
+          '202': {
+            description:
+              'Accepted while the tracking tool is unavailable; queued in the outbox.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/QueuedEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/v1/runs/search': {
+      post: {
+        operationId: 'SearchRuns',
+        description:
+          'Runs of the given experiments matching an MLflow-style filter, in the given order.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/RunSearch',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'A page of matching runs.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/RunListEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/v1/runs/{runId}': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/RunId',
+        },
+      ],
+      get: {
+        operationId: 'GetRun',
+        responses: {
+          '200': {
+            description: 'The run.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/RunEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      patch: {
+        operationId: 'UpdateRun',
+        description:
+          'Renames, sets status or end time, re-tags (empty value removes a tag), soft-deletes or restores a run.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/RunUpdate',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The updated run.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/RunEnvelope',
+                },
+              },
+            },
+          },
+          '202': {
+            description:
+              'Accepted while the tracking tool is unavailable; queued in the outbox.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/QueuedEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      delete: {
+        operationId: 'DeleteRun',
+        description: 'Soft-deletes the run, like MLflow.',
+        responses: {
+          '200': {
+            description: 'Deleted.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/DeletedEnvelope',
+                },
+              },
+            },
+          },
+          '202': {
+            description:
+              'Accepted while the tracking tool is unavailable; queued in the outbox.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/QueuedEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/v1/runs/{runId}/batch': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/RunId',
+        },
+      ],
+      post: {
+        operationId: 'LogRunBatch',
+        description:
+          'Logs metric points (up to 10000 per call), params (immutable once set) and tags.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/RunLogBatch',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'Logged.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/RunLogBatchEnvelope',
+                },
+              },
+            },
+          },
+          '202': {
+            description:
+              'Accepted while the tracking tool is unavailable; queued in the outbox.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/QueuedEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/v1/runs/{runId}/metrics/{key}/history': {
+      get: {
+        operationId: 'GetMetricHistory',
+        description:
+          "The points of one metric in step order, a page at a time; or, with maxPoints, the whole series downsampled on the server keeping each bucket's extremes.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/RunId',
+          },
+          {
+            name: 'key',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 250,
+            },
+          },
+          {
+            name: 'pageSize',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 25000,
+            },
+          },
+          {
+            $ref: '#/components/parameters/Cursor',
+          },
+          {
+            name: 'maxPoints',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'integer',
+              minimum: 4,
+              maximum: 10000,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Points of the metric.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/MetricHistoryEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/v1/runs/{runId}/inputs': {
+      post: {
+        operationId: 'LogRunInputs',
+        description: 'Records the dataset versions a run used (lineage).',
+        parameters: [
+          {
+            $ref: '#/components/parameters/RunId',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/RunInputs',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The run with its inputs.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/RunEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/v1/models': {
+      get: {
+        operationId: 'ListModels',
+        description:
+          'Registered models, a page at a time, filtered and sorted.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/PageSize',
+          },
+          {
+            $ref: '#/components/parameters/Cursor',
+          },
+          {
+            $ref: '#/components/parameters/OrderBy',
+          },
+          {
+            $ref: '#/components/parameters/Search',
+          },
+          {
+            $ref: '#/components/parameters/Owner',
+          },
+          {
+            $ref: '#/components/parameters/Tag',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'A page of models.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ModelListEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      post: {
+        operationId: 'CreateModel',
+        description: 'Registers a model. Names are unique among models.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/IdempotencyKey',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/ModelCreate',
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'Created.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ModelEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/v1/models/{idOrName}': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/IdOrName',
+        },
+      ],
+      get: {
+        operationId: 'GetModel',
+        description: 'A model with its aliases and latest version.',
+        responses: {
+          '200': {
+            description: 'The model.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ModelEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      patch: {
+        operationId: 'UpdateModel',
+        description:
+          'Renames, re-describes, re-tags (the tags given replace those keys) or re-owns a model.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/ModelUpdate',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The updated model.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ModelEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      delete: {
+        operationId: 'DeleteModel',
+        description:
+          'Hard-deletes the model with its versions, aliases, tags and lineage, like the MLflow registry.',
+        responses: {
+          '200': {
+            description: 'Deleted.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/DeletedEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/v1/models/{idOrName}/versions': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/IdOrName',
+        },
+      ],
+      get: {
+        operationId: 'ListModelVersions',
+        description: 'Versions of a model, newest first, a page at a time.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/PageSize',
+          },
+          {
+            $ref: '#/components/parameters/Cursor',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'A page of model versions.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ModelVersionListEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      post: {
+        operationId: 'CreateModelVersion',
+        description:
+          'Registers the next version of a model (numbered 1, 2, ... and never reused). A sourceRunId must name an existing run and is recorded as lineage.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/IdempotencyKey',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/ModelVersionCreate',
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'Created.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ModelVersionEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/v1/models/{idOrName}/versions/{version}': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/IdOrName',
+        },
+        {
+          $ref: '#/components/parameters/Version',
+        },
+      ],
+      get: {
+        operationId: 'GetModelVersion',
+        description: 'One version of a model, by number.',
+        responses: {
+          '200': {
+            description: 'The model version.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ModelVersionEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      patch: {
+        operationId: 'UpdateModelVersion',
+        description:
+          'Re-describes, re-tags (the tags given replace those keys) or sets the status of a model version.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/ModelVersionUpdate',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The updated model version.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ModelVersionEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      delete: {
+        operationId: 'DeleteModelVersion',
+        description:
+          'Hard-deletes a model version with the aliases that point at it, its tags and its lineage. Its number is not reused.',
+        responses: {
+          '200': {
+            description: 'Deleted.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/DeletedEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/v1/models/{idOrName}/aliases/{alias}': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/IdOrName',
+        },
+        {
+          name: 'alias',
+          in: 'path',
+          required: true,
+          description:
+            'An alias name such as champion. `latest` is reserved; reading it answers the newest version.',
+          schema: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 128,
+            pattern: '^[A-Za-z][A-Za-z0-9_-]{0,127}$',
+          },
+        },
+      ],
+      get: {
+        operationId: 'GetModelVersionByAlias',
+        description: 'The model version an alias points at.',
+        responses: {
+          '200': {
+            description: 'The model version.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ModelVersionEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      put: {
+        operationId: 'SetModelAlias',
+        description:
+          'Points an alias at a version, moving it if it pointed at another one. An unknown version is a 400 naming the field version.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/ModelAliasSet',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The model version the alias now points at.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ModelVersionEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      delete: {
+        operationId: 'DeleteModelAlias',
+        description: 'Removes an alias; the version stays.',
+        responses: {
+          '200': {
+            description: 'The alias that was removed.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ModelAliasEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/v1/datasets': {
+      get: {
+        operationId: 'ListDatasets',
+        description: 'Datasets, a page at a time, filtered and sorted.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/PageSize',
+          },
+          {
+            $ref: '#/components/parameters/Cursor',
+          },
+          {
+            $ref: '#/components/parameters/OrderBy',
+          },
+          {
+            $ref: '#/components/parameters/Search',
+          },
+          {
+            $ref: '#/components/parameters/Owner',
+          },
+          {
+            $ref: '#/components/parameters/Tag',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'A page of datasets.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/DatasetListEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      post: {
+        operationId: 'CreateDataset',
+        description: 'Creates a dataset. Names are unique among datasets.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/IdempotencyKey',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/DatasetCreate',
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'Created.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/DatasetEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/v1/datasets/{idOrName}': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/IdOrName',
+        },
+      ],
+      get: {
+        operationId: 'GetDataset',
+        description: 'A dataset with its latest version.',
+        responses: {
+          '200': {
+            description: 'The dataset.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/DatasetEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      patch: {
+        operationId: 'UpdateDataset',
+        description:
+          'Renames, re-describes, re-tags (the tags given replace those keys) or re-owns a dataset.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/DatasetUpdate',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The updated dataset.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/DatasetEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      delete: {
+        operationId: 'DeleteDataset',
+        description:
+          'Hard-deletes the dataset with its versions, tags and lineage.',
+        responses: {
+          '200': {
+            description: 'Deleted.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/DeletedEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/v1/datasets/{idOrName}/versions': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/IdOrName',
+        },
+      ],
+      get: {
+        operationId: 'ListDatasetVersions',
+        description: 'Versions of a dataset, newest first, a page at a time.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/PageSize',
+          },
+          {
+            $ref: '#/components/parameters/Cursor',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'A page of dataset versions.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/DatasetVersionListEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      post: {
+        operationId: 'CreateDatasetVersion',
+        description:
+          'Records a version of a dataset. Labels are unique per dataset (409 otherwise); without one, the next unused integer is assigned.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/IdempotencyKey',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/DatasetVersionCreate',
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'Created.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/DatasetVersionEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/v1/datasets/{idOrName}/versions/{version}': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/IdOrName',
+        },
+        {
+          $ref: '#/components/parameters/Version',
+        },
+      ],
+      get: {
+        operationId: 'GetDatasetVersion',
+        description: 'One version of a dataset, by label.',
+        responses: {
+          '200': {
+            description: 'The dataset version.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/DatasetVersionEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      delete: {
+        operationId: 'DeleteDatasetVersion',
+        description:
+          'Hard-deletes a dataset version with its tags and lineage.',
+        responses: {
+          '200': {
+            description: 'Deleted.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/DeletedEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/v1/endpoints': {
+      get: {
+        operationId: 'ListEndpoints',
+        description:
+          'Serving endpoints, a page at a time, filtered and sorted.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/PageSize',
+          },
+          {
+            $ref: '#/components/parameters/Cursor',
+          },
+          {
+            $ref: '#/components/parameters/OrderBy',
+          },
+          {
+            $ref: '#/components/parameters/Search',
+          },
+          {
+            $ref: '#/components/parameters/Owner',
+          },
+          {
+            $ref: '#/components/parameters/Tag',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'A page of endpoints.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/EndpointListEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      post: {
+        operationId: 'CreateEndpoint',
+        description:
+          'Creates a serving endpoint, optionally serving a model version from the start. Names are unique.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/IdempotencyKey',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/EndpointCreate',
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'Created.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/EndpointEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/v1/endpoints/{idOrName}': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/IdOrName',
+        },
+      ],
+      get: {
+        operationId: 'GetEndpoint',
+        responses: {
+          '200': {
+            description: 'The endpoint, with its desired and observed traffic.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/EndpointEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      patch: {
+        operationId: 'UpdateEndpoint',
+        description:
+          'Re-describes, re-tags (the tags given replace those keys), re-owns, moves or rescales an endpoint. Traffic changes through deploy, promote and rollback.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/EndpointUpdate',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The updated endpoint.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/EndpointEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      delete: {
+        operationId: 'DeleteEndpoint',
+        description:
+          'Deletes the endpoint for good, with its tags and lineage edges.',
+        responses: {
+          '200': {
+            description: 'Deleted.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/DeletedEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/v1/endpoints/{idOrName}/deploy': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/IdOrName',
+        },
+      ],
+      post: {
+        operationId: 'DeployEndpoint',
+        description:
+          'Rolls a model version out. Without canaryPercent it becomes the stable version with all the traffic; with it, a canary next to the current stable version (409 when there is no stable version yet or the version is already the stable one). Needs the llm-ops.endpoint.deploy permission.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/EndpointDeploy',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The endpoint with its new desired traffic.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/EndpointEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/v1/endpoints/{idOrName}/promote': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/IdOrName',
+        },
+      ],
+      post: {
+        operationId: 'PromoteEndpoint',
+        description:
+          'The canary becomes the stable version with all the traffic (409 when there is no canary). Needs the llm-ops.endpoint.promote permission.',
+        responses: {
+          '200': {
+            description: 'The endpoint with its new desired traffic.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/EndpointEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/v1/endpoints/{idOrName}/rollback': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/IdOrName',
+        },
+      ],
+      post: {
+        operationId: 'RollbackEndpoint',
+        description:
+          'Removes the canary; the stable version takes all the traffic again (409 when there is no canary). Needs the llm-ops.endpoint.promote permission.',
+        responses: {
+          '200': {
+            description: 'The endpoint with its new desired traffic.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/EndpointEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/v1/pipelines': {
+      get: {
+        operationId: 'ListPipelines',
+        description: 'Pipelines, a page at a time, filtered and sorted.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/PageSize',
+          },
+          {
+            $ref: '#/components/parameters/Cursor',
+          },
+          {
+            $ref: '#/components/parameters/OrderBy',
+          },
+          {
+            $ref: '#/components/parameters/Search',
+          },
+          {
+            $ref: '#/components/parameters/Owner',
+          },
+          {
+            $ref: '#/components/parameters/Tag',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'A page of pipelines.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PipelineListEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      post: {
+        operationId: 'CreatePipeline',
+        description:
+          'Creates a pipeline with its declared parameters and their defaults. Names are unique.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/IdempotencyKey',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/PipelineCreate',
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'Created.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PipelineEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/v1/pipelines/{idOrName}': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/IdOrName',
+        },
+      ],
+      get: {
+        operationId: 'GetPipeline',
+        responses: {
+          '200': {
+            description: 'The pipeline.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PipelineEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      patch: {
+        operationId: 'UpdatePipeline',
+        description:
+          'Re-describes, re-tags (the tags given replace those keys), re-owns or moves a pipeline; parameters, when given, replace the declared parameters.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/PipelineUpdate',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The updated pipeline.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PipelineEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      delete: {
+        operationId: 'DeletePipeline',
+        description:
+          'Deletes the pipeline for good, with its runs and their lineage edges.',
+        responses: {
+          '200': {
+            description: 'Deleted.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/DeletedEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/v1/pipelines/{idOrName}/runs': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/IdOrName',
+        },
+      ],
+      get: {
+        operationId: 'ListPipelineRuns',
+        description: 'Runs of the pipeline, newest first, a page at a time.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/PageSize',
+          },
+          {
+            $ref: '#/components/parameters/Cursor',
+          },
+          {
+            name: 'phase',
+            in: 'query',
+            required: false,
+            description: 'Only runs in this phase.',
+            schema: {
+              $ref: '#/components/schemas/PipelineRunPhase',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'A page of runs.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PipelineRunListEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      post: {
+        operationId: 'SubmitPipelineRun',
+        description:
+          "Submits a run. Parameters not given take the pipeline's defaults; a name the pipeline does not declare is a 400. The run starts Pending.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/IdempotencyKey',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/PipelineRunSubmit',
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'Submitted.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PipelineRunEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/v1/pipeline-runs/{runId}': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/RunId',
+        },
+      ],
+      get: {
+        operationId: 'GetPipelineRun',
+        responses: {
+          '200': {
+            description: 'The run.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PipelineRunEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      patch: {
+        operationId: 'UpdatePipelineRun',
+        description:
+          'Records what a sync or the built-in runner reports. Running sets startedAt and a finished phase (Succeeded, Failed, Error) sets finishedAt when they are not given or known.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/PipelineRunUpdate',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The updated run.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PipelineRunEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/v1/pipeline-runs/{runId}/links': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/RunId',
+        },
+      ],
+      post: {
+        operationId: 'LinkPipelineRun',
+        description:
+          'Records lineage of the run, namely the experiment runs it ran, the dataset versions it used and the model or dataset versions it produced. Recording an edge again is harmless; an unknown id is a 400 naming the field.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/PipelineRunLinksInput',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'Every lineage edge leaving the run.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PipelineRunLinksEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/v1/integrations': {
+      get: {
+        operationId: 'ListIntegrations',
+        description:
+          'The configured tools and the built-in store, with their state, last error, last successful sync and outbox depth. Answers from what the integrations last reported, never calling a tool.',
+        responses: {
+          '200': {
+            description: 'Every integration.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/IntegrationListEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/v1/lineage/{type}/{id}': {
+      get: {
+        operationId: 'GetLineage',
+        description:
+          'The upstream and downstream lineage graph of a resource, in the direction data flows (dataset version, pipeline run, run, model version, endpoint). Assets are expanded to their versions or runs.',
+        parameters: [
+          {
+            name: 'type',
+            in: 'path',
+            required: true,
+            schema: {
+              $ref: '#/components/schemas/LineageNodeType',
+            },
+          },
+          {
+            name: 'id',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 64,
+            },
+          },
+          {
+            name: 'depth',
+            in: 'query',
+            required: false,
+            description:
+              'How many edges to follow in each direction (default 5).',
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 10,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The graph.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/LineageGraphEnvelope',
                 },
               },
             },

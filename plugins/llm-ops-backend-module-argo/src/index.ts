@@ -1,0 +1,8 @@
+/***/
+/**
+ * The argo backend module for the llm-ops plugin.
+ *
+ * @packageDocumentation
+ */
+
+export { llmOpsModuleArgo as default } from './module';

@@ -1,0 +1,11 @@
+export { MlflowClient } from './MlflowClient';
+export type { MlflowClientOptions } from './MlflowClient';
+export type { MlflowAuth, MlflowTransportOptions } from './MlflowTransport';
+export { MlflowExperimentsApi } from './MlflowExperimentsApi';
+export { MlflowRunsApi } from './MlflowRunsApi';
+export { MlflowRegisteredModelsApi } from './MlflowRegisteredModelsApi';
+export { MlflowModelVersionsApi } from './MlflowModelVersionsApi';
+export { MlflowApiError, MlflowRequestError } from './errors';
+export { MLFLOW_LOG_BATCH_LIMITS } from './chunkLogBatch';
+export type { MlflowLogBatchLimits } from './chunkLogBatch';
+export * from './types';

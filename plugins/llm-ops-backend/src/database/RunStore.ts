@@ -1,0 +1,332 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { InputError, NotFoundError } from '@backstage/errors';
+import { searchRuns, type RunRow, type SearchRunsOptions } from '../query';
+import type { AssetStore } from './AssetStore';
+import { toMillis, toMillisOrNull } from './conversions';
+import { addLineageEdges } from './lineage';
+import { BUILTIN_SOURCE, loadSources, type SourceInfo } from './sources';
+
+export type RunStatus = 'RUNNING' | 'SCHEDULED' | 'FINISHED' | 'FAILED' | 'KILLED';
+
+export type RunMetricValue = { value: number; step: number; timestamp: number };
+
+/** A run as the store knows it; times in ms since the epoch. */
+export type StoredRun = {
+  id: string;
+  experimentId: string;
+  name: string;
+  status: RunStatus;
+  startTime: number | null;
+  endTime: number | null;
+  params: Record<string, string>;
+  tags: Record<string, string>;
+  metrics: Record<string, RunMetricValue>;
+  datasetVersionIds: string[];
+  lifecycle: 'active' | 'deleted';
+  createdAt: number;
+  updatedAt: number;
+  source: SourceInfo;
+};
+
+export type RunCreateInput = {
+  /** A pre-assigned llm-ops id (writes that stamp the id on the tool's resource first). */
+  id?: string;
+  experimentId: string;
+  name?: string;
+  status?: RunStatus;
+  startTime?: number;
+  params?: Record<string, string>;
+  tags?: Record<string, string>;
+};
+
+export type RunPatch = {
+  name?: string;
+  status?: RunStatus;
+  endTime?: number | null;
+  tags?: Record<string, string>;
+  lifecycle?: 'active' | 'deleted';
+};
+
+export type MetricPointInput = { key: string; value: number; step?: number; timestamp?: number };
+
+const FINISHED_STATUSES = new Set(['FINISHED', 'FAILED', 'KILLED']);
+
+// Rows per INSERT. knex writes a multi-row insert on SQLite as a compound SELECT, which SQLite
+// caps at 500 terms; PostgreSQL takes larger statements (5 columns x 2000 rows of parameters).
+const insertChunk = (db: Knex) => (db.client.config.client === 'pg' ? 2000 : 400);
+
+function fieldError(field: string, message: string) {
+  return Object.assign(new InputError(message), { field });
+}
+
+/**
+ * Runs with their params, tags, latest metrics and metric history. The latest value of each
+ * metric is kept in its own table as points arrive, so filters and ordering never scan history.
+ */
+export class RunStore {
+  constructor(
+    private readonly db: Knex,
+    private readonly assets: AssetStore,
+  ) {}
+
+  async create(input: RunCreateInput, tx: Knex = this.db): Promise<StoredRun> {
+    const experiment = await this.activeExperiment(input.experimentId, tx);
+    const id = input.id ?? randomUUID();
+    const now = Date.now();
+    const status = input.status ?? 'RUNNING';
+    await tx('runs').insert({
+      id,
+      experiment_id: experiment.id,
+      name: input.name ?? `run-${id.slice(0, 8)}`,
+      status,
+      start_time: input.startTime ?? now,
+      end_time: FINISHED_STATUSES.has(status) ? now : null,
+      lifecycle: 'active',
+      created_at: now,
+      updated_at: now,
+    });
+    await this.writeParams(tx, id, input.params);
+    await this.writeTags(tx, id, input.tags);
+    return this.get(id, tx);
+  }
+
+  /** The experiment a run goes into: it must exist and not be deleted (400 on experimentId). */
+  async activeExperiment(idOrName: string, tx: Knex = this.db) {
+    const experiment = await this.assets
+      .get('experiment', idOrName, tx)
+      .catch(error => {
+        if (error.name === 'NotFoundError') {
+          throw fieldError('experimentId', `No experiment with id or name '${idOrName}'`);
+        }
+        throw error;
+      });
+    if (experiment.lifecycle === 'deleted') {
+      throw fieldError('experimentId', `Experiment '${experiment.name}' is deleted; restore it first`);
+    }
+    return experiment;
+  }
+
+  async get(runId: string, tx: Knex = this.db): Promise<StoredRun> {
+    const row = await tx('runs').where({ id: runId }).first();
+    if (!row) throw new NotFoundError(`No run with id '${runId}'`);
+    const [run] = await this.hydrate(tx, [row]);
+    return run;
+  }
+
+  async update(runId: string, patch: RunPatch, tx: Knex = this.db): Promise<StoredRun> {
+    const current = await this.get(runId, tx);
+    const now = Date.now();
+    const changes: Record<string, unknown> = { updated_at: now };
+    if (patch.name !== undefined) changes.name = patch.name;
+    if (patch.status !== undefined) {
+      changes.status = patch.status;
+      // A run that finishes without an explicit end time ends now, as in MLflow.
+      if (FINISHED_STATUSES.has(patch.status) && patch.endTime === undefined && current.endTime === null) {
+        changes.end_time = now;
+      }
+    }
+    if (patch.endTime !== undefined) changes.end_time = patch.endTime;
+    if (patch.lifecycle !== undefined) {
+      changes.lifecycle = patch.lifecycle;
+      changes.deleted_at = patch.lifecycle === 'deleted' ? now : null;
+    }
+    await tx('runs').where({ id: runId }).update(changes);
+    await this.writeTags(tx, runId, patch.tags);
+    return this.get(runId, tx);
+  }
+
+  /** A page of matching runs (see searchRuns for the filter and order languages). */
+  async search(options: SearchRunsOptions): Promise<{ items: StoredRun[]; nextCursor: string | null }> {
+    const page = await searchRuns(this.db, options);
+    return { items: await this.hydrate(this.db, page.runs), nextCursor: page.nextCursor ?? null };
+  }
+
+  /**
+   * Logs metric points, params and tags in one transaction. Re-sent points are stored once
+   * (their identity is run, key, step, timestamp, value, as in MLflow). Params are immutable:
+   * a different value for a logged param is a 400.
+   */
+  async logBatch(
+    runId: string,
+    batch: { metrics?: MetricPointInput[]; params?: Record<string, string>; tags?: Record<string, string> },
+    tx: Knex,
+  ): Promise<void> {
+    const run = await tx('runs').where({ id: runId }).first('id', 'lifecycle');
+    if (!run) throw new NotFoundError(`No run with id '${runId}'`);
+    if (run.lifecycle === 'deleted') {
+      throw new InputError(`Run '${runId}' is deleted; restore it before logging to it`);
+    }
+    await this.writeParams(tx, runId, batch.params);
+    await this.writeTags(tx, runId, batch.tags);
+    const now = Date.now();
+    const points = (batch.metrics ?? []).map(p => ({
+      run_id: runId,
+      key: p.key,
+      step: p.step ?? 0,
+      timestamp: p.timestamp ?? now,
+      value: p.value,
+    }));
+    const chunk = insertChunk(tx);
+    for (let i = 0; i < points.length; i += chunk) {
+      await tx('metric_points')
+        .insert(points.slice(i, i + chunk))
+        .onConflict(['run_id', 'key', 'step', 'timestamp', 'value'])
+        .ignore();
+    }
+    await this.updateLatest(tx, points);
+    await tx('runs').where({ id: runId }).update({ updated_at: now });
+  }
+
+  /** Records the dataset versions a run used, as lineage edges. */
+  async addInputs(runId: string, datasetVersionIds: string[], tx: Knex): Promise<void> {
+    await this.get(runId, tx);
+    const known = await tx('versions')
+      .join('assets', 'assets.id', 'versions.asset_id')
+      .where('assets.kind', 'dataset')
+      .whereIn('versions.id', datasetVersionIds)
+      .pluck('versions.id');
+    const unknown = datasetVersionIds.filter(id => !known.includes(id));
+    if (unknown.length > 0) {
+      throw fieldError('datasetVersionIds', `No dataset version with id ${unknown.map(u => `'${u}'`).join(', ')}`);
+    }
+    await addLineageEdges(
+      tx,
+      datasetVersionIds.map(id => ({
+        fromType: 'run' as const,
+        fromId: runId,
+        relation: 'used' as const,
+        toType: 'dataset-version' as const,
+        toId: id,
+      })),
+    );
+  }
+
+  private async writeParams(tx: Knex, runId: string, params?: Record<string, string>) {
+    const entries = Object.entries(params ?? {});
+    if (entries.length === 0) return;
+    const existing = await tx('run_params')
+      .where('run_id', runId)
+      .whereIn('key', entries.map(([k]) => k))
+      .select('key', 'value');
+    for (const row of existing) {
+      if (params![row.key] !== row.value) {
+        throw fieldError(
+          `params.${row.key}`,
+          `Param '${row.key}' is already logged with value '${row.value}'; params cannot change`,
+        );
+      }
+    }
+    const fresh = entries.filter(([k]) => !existing.some(r => r.key === k));
+    if (fresh.length > 0) {
+      await tx('run_params').insert(fresh.map(([key, value]) => ({ run_id: runId, key, value })));
+    }
+  }
+
+  private async writeTags(tx: Knex, runId: string, tags?: Record<string, string>) {
+    const entries = Object.entries(tags ?? {});
+    const removed = entries.filter(([, v]) => v === '').map(([k]) => k);
+    const kept = entries.filter(([, v]) => v !== '');
+    if (removed.length > 0) {
+      await tx('run_tags').where('run_id', runId).whereIn('key', removed).delete();
+    }
+    if (kept.length > 0) {
+      await tx('run_tags')
+        .insert(kept.map(([key, value]) => ({ run_id: runId, key, value })))
+        .onConflict(['run_id', 'key'])
+        .merge(['value']);
+    }
+  }
+
+  /**
+   * Keeps run_latest_metrics at the point with the highest step, then the latest timestamp,
+   * then the highest value (MLflow's rule), comparing with what is already stored.
+   */
+  private async updateLatest(
+    tx: Knex,
+    points: Array<{ run_id: string; key: string; step: number; timestamp: number; value: number }>,
+  ) {
+    const newest = new Map<string, (typeof points)[number]>();
+    for (const p of points) {
+      const best = newest.get(p.key);
+      if (
+        !best ||
+        p.step > best.step ||
+        (p.step === best.step && (p.timestamp > best.timestamp || (p.timestamp === best.timestamp && p.value > best.value)))
+      ) {
+        newest.set(p.key, p);
+      }
+    }
+    for (const p of newest.values()) {
+      await tx('run_latest_metrics')
+        .insert(p)
+        .onConflict(['run_id', 'key'])
+        .merge(['value', 'step', 'timestamp'])
+        .where(function newer() {
+          this.where('run_latest_metrics.step', '<', p.step)
+            .orWhere(function sameStep() {
+              this.where('run_latest_metrics.step', p.step).andWhere(function later() {
+                this.where('run_latest_metrics.timestamp', '<', p.timestamp).orWhere(function same() {
+                  this.where('run_latest_metrics.timestamp', p.timestamp).andWhere(
+                    'run_latest_metrics.value',
+                    '<',
+                    p.value,
+                  );
+                });
+              });
+            });
+        });
+    }
+  }
+
+  private async hydrate(db: Knex, rows: Array<RunRow | Record<string, any>>): Promise<StoredRun[]> {
+    const ids = rows.map(r => r.id as string);
+    if (ids.length === 0) return [];
+    const [params, tags, metrics, inputs, sources] = await Promise.all([
+      db('run_params').whereIn('run_id', ids).select('run_id', 'key', 'value'),
+      db('run_tags').whereIn('run_id', ids).select('run_id', 'key', 'value'),
+      db('run_latest_metrics').whereIn('run_id', ids).select('run_id', 'key', 'value', 'step', 'timestamp'),
+      db('lineage_edges')
+        .whereIn('from_id', ids)
+        .where({ relation: 'used', to_type: 'dataset-version' })
+        .orderBy('to_id')
+        .select('from_id', 'to_id'),
+      loadSources(db, ids),
+    ]);
+    const byRun = <T>(list: any[], fold: (acc: T, row: any) => void, init: () => T) => {
+      const map = new Map<string, T>();
+      for (const row of list) {
+        const id = row.run_id ?? row.from_id;
+        if (!map.has(id)) map.set(id, init());
+        fold(map.get(id)!, row);
+      }
+      return map;
+    };
+    const paramsBy = byRun<Record<string, string>>(params, (acc, r) => { acc[r.key] = r.value; }, () => ({}));
+    const tagsBy = byRun<Record<string, string>>(tags, (acc, r) => { acc[r.key] = r.value; }, () => ({}));
+    const metricsBy = byRun<Record<string, RunMetricValue>>(
+      metrics,
+      (acc, r) => {
+        acc[r.key] = { value: Number(r.value), step: toMillis(r.step), timestamp: toMillis(r.timestamp) };
+      },
+      () => ({}),
+    );
+    const inputsBy = byRun<string[]>(inputs, (acc, r) => { acc.push(r.to_id); }, () => []);
+    return rows.map(row => ({
+      id: row.id,
+      experimentId: row.experiment_id,
+      name: row.name,
+      status: row.status,
+      startTime: toMillisOrNull(row.start_time),
+      endTime: toMillisOrNull(row.end_time),
+      params: paramsBy.get(row.id) ?? {},
+      tags: tagsBy.get(row.id) ?? {},
+      metrics: metricsBy.get(row.id) ?? {},
+      datasetVersionIds: inputsBy.get(row.id) ?? [],
+      lifecycle: (row as any).lifecycle ?? (row.deleted_at ? 'deleted' : 'active'),
+      createdAt: toMillis(row.created_at),
+      updatedAt: toMillis(row.updated_at),
+      source: sources.get(row.id) ?? BUILTIN_SOURCE,
+    }));
+  }
+}

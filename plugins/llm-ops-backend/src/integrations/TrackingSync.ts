@@ -1,0 +1,183 @@
+import type { Knex } from 'knex';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { TrackedRun } from '@llm-ops/backstage-plugin-llm-ops-node';
+import { upsertTrackedExperiment, upsertTrackedRun } from '../database/syncUpserts';
+import { resourceIdOf } from '../database/sourceRefs';
+import type { Integrations } from './Integrations';
+
+// Runs of this many experiments per search request.
+const EXPERIMENT_CHUNK = 200;
+// Tolerates clock skew between the tool and us, and writes landing during a pass.
+const OVERLAP_MS = 60_000;
+
+type Tool = NonNullable<ReturnType<Integrations['tracking']>>;
+
+/**
+ * Keeps the store within seconds of the tracking tool without re-reading everything each cycle.
+ *
+ * Incremental pass: experiments changed since the watermark (the tool's last_update_time), and
+ * runs that can have changed: started or ended since the watermark, or still RUNNING. A run
+ * changed after it finished (a late tag) or deleted in the tool is picked up by the full
+ * reconcile, which reads everything on a slower schedule and marks what the tool no longer has
+ * as deleted. Resources with writes still queued in the outbox are left alone until the relay
+ * has sent them, so a sync never undoes a local change that is on its way.
+ */
+export class TrackingSync {
+  constructor(
+    private readonly db: Knex,
+    private readonly integrations: Integrations,
+    private readonly logger: LoggerService,
+  ) {}
+
+  async incremental(): Promise<void> {
+    const tool = this.integrations.tracking();
+    if (!tool) return;
+    await this.pass(tool, 'incremental', async () => {
+      const since = await this.watermark(tool.connection.id);
+      const started = Date.now();
+      let experiments = 0;
+      let maxUpdated = since ?? 0;
+      const pending = await this.pendingResourceIds(tool.connection.id);
+      await this.eachPage(
+        token => tool.adapter.listExperiments({ updatedSince: since === undefined ? undefined : since - OVERLAP_MS, includeDeleted: true, pageToken: token }),
+        async e => {
+          maxUpdated = Math.max(maxUpdated, e.updatedAt);
+          if (await this.isPending(pending, 'experiment', e.externalId, e.tags, tool)) return;
+          await upsertTrackedExperiment(this.db, tool.connection.id, e);
+          experiments++;
+        },
+        tool,
+      );
+      const cutoff = (since ?? 0) - OVERLAP_MS;
+      const filters = since === undefined
+        ? [undefined]
+        : [`attributes.start_time >= ${cutoff}`, `attributes.end_time >= ${cutoff}`, "attributes.status = 'RUNNING'"];
+      const runs = await this.syncRuns(tool, filters, pending);
+      await this.setWatermark(tool.connection.id, Math.max(maxUpdated, since ?? 0));
+      this.logger.debug(`llm-ops sync ${tool.connection.id}: ${experiments} experiment(s), ${runs} run(s) in ${Date.now() - started} ms`);
+    });
+  }
+
+  /** Everything the tool has, and what it no longer has marked deleted here. */
+  async fullReconcile(): Promise<void> {
+    const tool = this.integrations.tracking();
+    if (!tool) return;
+    await this.pass(tool, 'full', async () => {
+      const integration = tool.connection.id;
+      const pending = await this.pendingResourceIds(integration);
+      const seenExperiments = new Set<string>();
+      await this.eachPage(
+        token => tool.adapter.listExperiments({ includeDeleted: true, pageToken: token }),
+        async e => {
+          seenExperiments.add(e.externalId);
+          if (await this.isPending(pending, 'experiment', e.externalId, e.tags, tool)) return;
+          await upsertTrackedExperiment(this.db, integration, e);
+        },
+        tool,
+      );
+      const seenRuns = new Set<string>();
+      await this.syncRuns(tool, [undefined], pending, r => seenRuns.add(r.externalId));
+      const gone = async (resourceType: string, seen: Set<string>, table: string) => {
+        const refs = await this.db('source_refs').where({ integration, resource_type: resourceType }).select('external_id', 'resource_id');
+        const missing = refs.filter(r => !seen.has(r.external_id)).map(r => r.resource_id);
+        for (let i = 0; i < missing.length; i += 500) {
+          await this.db(table).whereIn('id', missing.slice(i, i + 500)).update({ lifecycle: 'deleted', deleted_at: Date.now() });
+        }
+        return missing.length;
+      };
+      const deletedExperiments = await gone('experiment', seenExperiments, 'assets');
+      const deletedRuns = await gone('run', seenRuns, 'runs');
+      if (deletedExperiments + deletedRuns > 0) {
+        this.logger.info(`llm-ops full sync ${integration}: ${deletedExperiments} experiment(s) and ${deletedRuns} run(s) gone from the tool`);
+      }
+    });
+  }
+
+  private async syncRuns(tool: Tool, filters: Array<string | undefined>, pending: Set<string>, seen?: (r: TrackedRun) => void) {
+    const integration = tool.connection.id;
+    const experiments = await this.db('source_refs').where({ integration, resource_type: 'experiment' }).select('external_id', 'resource_id');
+    const byExternal = new Map(experiments.map(e => [e.external_id, e.resource_id]));
+    let count = 0;
+    for (let i = 0; i < experiments.length; i += EXPERIMENT_CHUNK) {
+      const ids = experiments.slice(i, i + EXPERIMENT_CHUNK).map(e => e.external_id);
+      for (const filter of filters) {
+        await this.eachPage(
+          token => tool.adapter.listRuns({ experimentExternalIds: ids, filter, includeDeleted: true, pageToken: token }),
+          async r => {
+            seen?.(r);
+            if (await this.isPending(pending, 'run', r.externalId, r.tags, tool)) return;
+            const experimentId = byExternal.get(r.experimentExternalId);
+            if (!experimentId) return;
+            await upsertTrackedRun(this.db, integration, experimentId, r);
+            count++;
+          },
+          tool,
+        );
+      }
+    }
+    return count;
+  }
+
+  private async eachPage<T>(
+    fetchPage: (token?: string) => Promise<{ items: T[]; nextPageToken?: string }>,
+    each: (item: T) => Promise<void>,
+    tool: Tool,
+  ) {
+    let token: string | undefined;
+    do {
+      const page = await tool.connection.call(() => fetchPage(token));
+      for (const item of page.items) await each(item);
+      token = page.nextPageToken;
+    } while (token);
+  }
+
+  private async pass(tool: Tool, task: string, fn: () => Promise<void>) {
+    const integration = tool.connection.id;
+    const now = Date.now();
+    try {
+      await fn();
+      await this.db('sync_state')
+        .insert({ integration, task, last_success_at: Date.now(), last_attempt_at: now, last_error: null })
+        .onConflict(['integration', 'task'])
+        .merge(['last_success_at', 'last_attempt_at', 'last_error']);
+    } catch (error) {
+      const message = String((error as Error)?.message ?? error).slice(0, 1000);
+      await this.db('sync_state')
+        .insert({ integration, task, last_attempt_at: now, last_error: message })
+        .onConflict(['integration', 'task'])
+        .merge(['last_attempt_at', 'last_error']);
+      this.logger.warn(`llm-ops ${task} sync of ${integration} failed: ${message}`);
+    }
+  }
+
+  private async watermark(integration: string): Promise<number | undefined> {
+    const row = await this.db('sync_state').where({ integration, task: 'watermark' }).first('watermark');
+    return row?.watermark === null || row?.watermark === undefined ? undefined : Number(row.watermark);
+  }
+
+  private async setWatermark(integration: string, value: number) {
+    await this.db('sync_state')
+      .insert({ integration, task: 'watermark', watermark: value })
+      .onConflict(['integration', 'task'])
+      .merge(['watermark']);
+  }
+
+  /** Whether the tool's resource has local writes still queued for it. */
+  private async isPending(
+    pending: Set<string>,
+    resourceType: string,
+    externalId: string,
+    tags: Record<string, string>,
+    tool: Tool,
+  ): Promise<boolean> {
+    if (pending.size === 0) return false;
+    if (tags['llm-ops.id'] && pending.has(tags['llm-ops.id'])) return true;
+    const id = await resourceIdOf(this.db, tool.connection.id, resourceType, externalId);
+    return !!id && pending.has(id);
+  }
+
+  private async pendingResourceIds(integration: string): Promise<Set<string>> {
+    const rows = await this.db('outbox').where({ integration, state: 'pending' }).distinct('resource_id');
+    return new Set(rows.map(r => r.resource_id));
+  }
+}

@@ -1,0 +1,491 @@
+import {
+  llmOpsEndpointDeployPermission,
+  llmOpsEndpointPromotePermission,
+  llmOpsPermissionsByResource,
+} from '@llm-ops/backstage-plugin-llm-ops-common';
+import type { ApiRouter } from '../types';
+import type { EndpointContext } from '../context';
+import { sendSuccess } from '../envelope';
+import { audited } from '../audit';
+import { principalOf } from '../access';
+import { withIdempotency } from '../idempotency';
+import { assetView } from '../views';
+import { IntegrationRegistry } from '../integrations';
+import { EndpointStore, type Endpoint } from '../../database/EndpointStore';
+import { PipelineStore, type Pipeline } from '../../database/PipelineStore';
+import {
+  PipelineRunStore,
+  type PipelineRun,
+} from '../../database/PipelineRunStore';
+
+const endpointPermissions = llmOpsPermissionsByResource.endpoint;
+const pipelinePermissions = llmOpsPermissionsByResource.pipeline;
+
+const dateOrNull = (ms: number | null) => (ms === null ? null : new Date(ms));
+
+/** An endpoint as the API shows it. */
+export function endpointView(endpoint: Endpoint) {
+  return {
+    ...assetView(endpoint.asset),
+    runtime: endpoint.runtime,
+    cluster: endpoint.cluster,
+    namespace: endpoint.namespace,
+    url: endpoint.url,
+    desired: {
+      traffic: endpoint.desired.traffic,
+      minReplicas: endpoint.desired.minReplicas,
+      maxReplicas: endpoint.desired.maxReplicas,
+    },
+    observed: {
+      state: endpoint.observed.state,
+      conditions: endpoint.observed.conditions.map(c => ({
+        ...c,
+        lastTransitionTime: dateOrNull(c.lastTransitionTime),
+      })),
+      traffic: endpoint.observed.traffic,
+      latestReadyRevision: endpoint.observed.latestReadyRevision,
+      latestRolledOutRevision: endpoint.observed.latestRolledOutRevision,
+      observedAt: dateOrNull(endpoint.observed.observedAt),
+    },
+  };
+}
+
+/** A pipeline as the API shows it. */
+export function pipelineView(pipeline: Pipeline) {
+  return {
+    ...assetView(pipeline.asset),
+    runtime: pipeline.runtime,
+    templateRef: pipeline.templateRef,
+    cluster: pipeline.cluster,
+    namespace: pipeline.namespace,
+    parameters: pipeline.parameters,
+  };
+}
+
+/** A pipeline run as the API shows it. */
+export function pipelineRunView(run: PipelineRun) {
+  return {
+    id: run.id,
+    pipelineId: run.pipelineId,
+    pipelineName: run.pipelineName,
+    name: run.name,
+    parameters: run.parameters,
+    phase: run.phase,
+    progress: run.progress,
+    nodes: run.nodes.map(n => ({
+      ...n,
+      startedAt: dateOrNull(n.startedAt),
+      finishedAt: dateOrNull(n.finishedAt),
+    })),
+    startedAt: dateOrNull(run.startedAt),
+    finishedAt: dateOrNull(run.finishedAt),
+    createdAt: new Date(run.createdAt),
+    updatedAt: new Date(run.updatedAt),
+    cluster: run.cluster,
+    namespace: run.namespace,
+    source: {
+      integration: run.source.integration,
+      externalId: run.source.externalId,
+      url: run.source.url,
+    },
+    // A built-in run is confirmed by the store itself every time it changes.
+    syncedAt: new Date(run.source.syncedAt ?? run.updatedAt),
+  };
+}
+
+/**
+ * /v1/endpoints (serving: deploy, canary, promote, rollback), /v1/pipelines with their runs,
+ * /v1/pipeline-runs and /v1/integrations. The integrations are the context's registry (a
+ * registry of its own, listing only the built-in store, when the context has none).
+ */
+export function bindEndpointAndPipelineEndpoints(
+  router: ApiRouter,
+  ctx: EndpointContext,
+  integrations: IntegrationRegistry = (ctx as Partial<EndpointContext>)
+    .integrationRegistry ?? new IntegrationRegistry(),
+) {
+  const endpoints = new EndpointStore(ctx.db, ctx.assets);
+  const pipelines = new PipelineStore(ctx.db, ctx.assets);
+  const runs = new PipelineRunStore(ctx.db);
+
+  // --- endpoints ---------------------------------------------------------------------------
+
+  router.get('/v1/endpoints', async (req, res) => {
+    await ctx.access.authorize(req, endpointPermissions.read);
+    const page = await endpoints.list(req.query);
+    sendSuccess(
+      res,
+      {
+        items: page.items.map(endpointView),
+        nextCursor: page.nextCursor,
+        freshness: await ctx.freshness.forResource('endpoint'),
+      },
+      `${page.items.length} endpoint(s)`,
+    );
+  });
+
+  router.post('/v1/endpoints', async (req, res) => {
+    const credentials = await ctx.access.authorize(
+      req,
+      endpointPermissions.create,
+    );
+    const answer = await withIdempotency(
+      ctx.db,
+      req,
+      principalOf(credentials),
+      req.header('idempotency-key'),
+      tx =>
+        audited(
+          ctx.auditor,
+          req,
+          'endpoint-create',
+          {
+            name: req.body.name,
+            runtime: req.body.runtime,
+            modelVersionId: req.body.modelVersionId ?? null,
+          },
+          async () => {
+            const endpoint = await endpoints.create(req.body, tx);
+            return {
+              id: endpoint.asset.id,
+              status: 201,
+              body: {
+                status: 'success',
+                message: `Endpoint '${endpoint.asset.name}' created`,
+                data: endpointView(endpoint),
+              },
+            };
+          },
+        ),
+    );
+    res.status(answer.status).json(answer.body as any);
+  });
+
+  router.get('/v1/endpoints/:idOrName', async (req, res) => {
+    await ctx.access.authorize(req, endpointPermissions.read);
+    const endpoint = await endpoints.get(req.params.idOrName);
+    sendSuccess(
+      res,
+      endpointView(endpoint),
+      `Endpoint '${endpoint.asset.name}'`,
+    );
+  });
+
+  router.patch('/v1/endpoints/:idOrName', async (req, res) => {
+    await ctx.access.authorize(req, endpointPermissions.update);
+    const view = await audited(
+      ctx.auditor,
+      req,
+      'endpoint-update',
+      { endpoint: req.params.idOrName, fields: Object.keys(req.body) },
+      async () =>
+        endpointView(
+          await ctx.db.transaction(tx =>
+            endpoints.update(req.params.idOrName, req.body, tx),
+          ),
+        ),
+    );
+    sendSuccess(res, view, `Endpoint '${view.name}' updated`);
+  });
+
+  router.delete('/v1/endpoints/:idOrName', async (req, res) => {
+    await ctx.access.authorize(req, endpointPermissions.delete);
+    const endpoint = await audited(
+      ctx.auditor,
+      req,
+      'endpoint-delete',
+      { endpoint: req.params.idOrName },
+      async () => {
+        const deleted = await ctx.db.transaction(tx =>
+          endpoints.delete(req.params.idOrName, tx),
+        );
+        return { id: deleted.asset.id, name: deleted.asset.name };
+      },
+    );
+    sendSuccess(
+      res,
+      { id: endpoint.id },
+      `Endpoint '${endpoint.name}' deleted`,
+    );
+  });
+
+  router.post('/v1/endpoints/:idOrName/deploy', async (req, res) => {
+    await ctx.access.authorize(req, llmOpsEndpointDeployPermission);
+    const { modelVersionId, canaryPercent } = req.body;
+    const view = await audited(
+      ctx.auditor,
+      req,
+      'endpoint-deploy',
+      {
+        endpoint: req.params.idOrName,
+        modelVersionId,
+        canaryPercent: canaryPercent ?? null,
+      },
+      async () =>
+        endpointView(
+          await ctx.db.transaction(tx =>
+            endpoints.deploy(
+              req.params.idOrName,
+              { modelVersionId, canaryPercent },
+              tx,
+            ),
+          ),
+        ),
+    );
+    const served = view.desired.traffic
+      .map(e => `${e.modelName} v${e.version} ${e.percent}%`)
+      .join(', ');
+    sendSuccess(res, view, `Endpoint '${view.name}' now serves ${served}`);
+  });
+
+  router.post('/v1/endpoints/:idOrName/promote', async (req, res) => {
+    await ctx.access.authorize(req, llmOpsEndpointPromotePermission);
+    const view = await audited(
+      ctx.auditor,
+      req,
+      'endpoint-promote',
+      { endpoint: req.params.idOrName },
+      async () =>
+        endpointView(
+          await ctx.db.transaction(tx =>
+            endpoints.promote(req.params.idOrName, tx),
+          ),
+        ),
+    );
+    sendSuccess(res, view, `Canary of endpoint '${view.name}' promoted`);
+  });
+
+  router.post('/v1/endpoints/:idOrName/rollback', async (req, res) => {
+    await ctx.access.authorize(req, llmOpsEndpointPromotePermission);
+    const view = await audited(
+      ctx.auditor,
+      req,
+      'endpoint-rollback',
+      { endpoint: req.params.idOrName },
+      async () =>
+        endpointView(
+          await ctx.db.transaction(tx =>
+            endpoints.rollback(req.params.idOrName, tx),
+          ),
+        ),
+    );
+    sendSuccess(res, view, `Canary of endpoint '${view.name}' rolled back`);
+  });
+
+  // --- pipelines ---------------------------------------------------------------------------
+
+  router.get('/v1/pipelines', async (req, res) => {
+    await ctx.access.authorize(req, pipelinePermissions.read);
+    const page = await pipelines.list(req.query);
+    sendSuccess(
+      res,
+      {
+        items: page.items.map(pipelineView),
+        nextCursor: page.nextCursor,
+        freshness: await ctx.freshness.forResource('pipeline'),
+      },
+      `${page.items.length} pipeline(s)`,
+    );
+  });
+
+  router.post('/v1/pipelines', async (req, res) => {
+    const credentials = await ctx.access.authorize(
+      req,
+      pipelinePermissions.create,
+    );
+    const answer = await withIdempotency(
+      ctx.db,
+      req,
+      principalOf(credentials),
+      req.header('idempotency-key'),
+      tx =>
+        audited(
+          ctx.auditor,
+          req,
+          'pipeline-create',
+          { name: req.body.name, runtime: req.body.runtime },
+          async () => {
+            const pipeline = await pipelines.create(req.body, tx);
+            return {
+              id: pipeline.asset.id,
+              status: 201,
+              body: {
+                status: 'success',
+                message: `Pipeline '${pipeline.asset.name}' created`,
+                data: pipelineView(pipeline),
+              },
+            };
+          },
+        ),
+    );
+    res.status(answer.status).json(answer.body as any);
+  });
+
+  router.get('/v1/pipelines/:idOrName', async (req, res) => {
+    await ctx.access.authorize(req, pipelinePermissions.read);
+    const pipeline = await pipelines.get(req.params.idOrName);
+    sendSuccess(
+      res,
+      pipelineView(pipeline),
+      `Pipeline '${pipeline.asset.name}'`,
+    );
+  });
+
+  router.patch('/v1/pipelines/:idOrName', async (req, res) => {
+    await ctx.access.authorize(req, pipelinePermissions.update);
+    const view = await audited(
+      ctx.auditor,
+      req,
+      'pipeline-update',
+      { pipeline: req.params.idOrName, fields: Object.keys(req.body) },
+      async () =>
+        pipelineView(
+          await ctx.db.transaction(tx =>
+            pipelines.update(req.params.idOrName, req.body, tx),
+          ),
+        ),
+    );
+    sendSuccess(res, view, `Pipeline '${view.name}' updated`);
+  });
+
+  router.delete('/v1/pipelines/:idOrName', async (req, res) => {
+    await ctx.access.authorize(req, pipelinePermissions.delete);
+    const pipeline = await audited(
+      ctx.auditor,
+      req,
+      'pipeline-delete',
+      { pipeline: req.params.idOrName },
+      async () => {
+        const deleted = await ctx.db.transaction(tx =>
+          pipelines.delete(req.params.idOrName, tx),
+        );
+        return { id: deleted.asset.id, name: deleted.asset.name };
+      },
+    );
+    sendSuccess(
+      res,
+      { id: pipeline.id },
+      `Pipeline '${pipeline.name}' deleted`,
+    );
+  });
+
+  // --- pipeline runs -----------------------------------------------------------------------
+
+  router.get('/v1/pipelines/:idOrName/runs', async (req, res) => {
+    await ctx.access.authorize(req, pipelinePermissions.read);
+    const pipeline = await pipelines.get(req.params.idOrName);
+    const page = await runs.list(pipeline, req.query);
+    sendSuccess(
+      res,
+      {
+        items: page.items.map(pipelineRunView),
+        nextCursor: page.nextCursor,
+        freshness: await ctx.freshness.forResource('pipeline-run'),
+      },
+      `${page.items.length} run(s) of pipeline '${pipeline.asset.name}'`,
+    );
+  });
+
+  router.post('/v1/pipelines/:idOrName/runs', async (req, res) => {
+    const credentials = await ctx.access.authorize(
+      req,
+      pipelinePermissions.create,
+    );
+    const answer = await withIdempotency(
+      ctx.db,
+      req,
+      principalOf(credentials),
+      req.header('idempotency-key'),
+      tx =>
+        audited(
+          ctx.auditor,
+          req,
+          'pipeline-run-submit',
+          {
+            pipeline: req.params.idOrName,
+            parameters: Object.keys(req.body.parameters ?? {}),
+          },
+          async () => {
+            const pipeline = await pipelines.get(req.params.idOrName, tx);
+            const run = await runs.submit(pipeline, req.body, tx);
+            return {
+              id: run.id,
+              status: 201,
+              body: {
+                status: 'success',
+                message: `Run '${run.name}' of pipeline '${pipeline.asset.name}' submitted`,
+                data: pipelineRunView(run),
+              },
+            };
+          },
+        ),
+    );
+    res.status(answer.status).json(answer.body as any);
+  });
+
+  router.get('/v1/pipeline-runs/:runId', async (req, res) => {
+    await ctx.access.authorize(req, pipelinePermissions.read);
+    const run = await runs.get(req.params.runId);
+    sendSuccess(res, pipelineRunView(run), `Pipeline run '${run.name}'`);
+  });
+
+  router.patch('/v1/pipeline-runs/:runId', async (req, res) => {
+    await ctx.access.authorize(req, pipelinePermissions.update);
+    const view = await audited(
+      ctx.auditor,
+      req,
+      'pipeline-run-update',
+      {
+        pipelineRun: req.params.runId,
+        fields: Object.keys(req.body),
+        phase: req.body.phase ?? null,
+      },
+      async () =>
+        pipelineRunView(
+          await ctx.db.transaction(tx =>
+            runs.update(req.params.runId, req.body, tx),
+          ),
+        ),
+    );
+    sendSuccess(res, view, `Pipeline run '${view.name}' is ${view.phase}`);
+  });
+
+  router.post('/v1/pipeline-runs/:runId/links', async (req, res) => {
+    await ctx.access.authorize(req, pipelinePermissions.update);
+    const body = req.body;
+    const { id, edges } = await audited(
+      ctx.auditor,
+      req,
+      'pipeline-run-link',
+      {
+        pipelineRun: req.params.runId,
+        ran: body.ran ?? [],
+        used: body.used ?? [],
+        produced: body.produced ?? [],
+      },
+      async () => ({
+        id: req.params.runId,
+        edges: await ctx.db.transaction(tx =>
+          runs.link(req.params.runId, body, tx),
+        ),
+      }),
+    );
+    sendSuccess(
+      res,
+      { pipelineRunId: id, edges },
+      `${edges.length} lineage edge(s) leave the pipeline run`,
+    );
+  });
+
+  // --- integrations ------------------------------------------------------------------------
+
+  router.get('/v1/integrations', async (req, res) => {
+    // Any llm-ops read permission will do; the list says nothing about individual assets.
+    await ctx.access.authorize(
+      req,
+      llmOpsPermissionsByResource.experiment.read,
+    );
+    const items = await integrations.list();
+    sendSuccess(res, { items }, `${items.length} integration(s)`);
+  });
+}

@@ -1,0 +1,195 @@
+import { llmOpsPermissionsByResource } from '@llm-ops/backstage-plugin-llm-ops-common';
+import type { ApiRouter } from '../types';
+import type { EndpointContext } from '../context';
+import { sendSuccess } from '../envelope';
+import { audited } from '../audit';
+import { principalOf } from '../access';
+import { IdempotencyClaim, type StoredAnswer } from '../idempotency';
+import { writeAnswer } from '../writeAnswers';
+import type { StoredRun } from '../../database/RunStore';
+import { MetricHistory } from '../../database/MetricHistory';
+
+const permissions = llmOpsPermissionsByResource.run;
+const DEFAULT_HISTORY_PAGE = 1000;
+
+const toMillis = (iso: unknown) => (iso === undefined || iso === null ? (iso as null | undefined) : new Date(iso as string).getTime());
+
+export function runView(run: StoredRun) {
+  return {
+    id: run.id,
+    experimentId: run.experimentId,
+    name: run.name,
+    status: run.status,
+    startTime: run.startTime === null ? null : new Date(run.startTime),
+    endTime: run.endTime === null ? null : new Date(run.endTime),
+    params: run.params,
+    tags: run.tags,
+    metrics: run.metrics,
+    datasetVersionIds: run.datasetVersionIds,
+    lifecycle: run.lifecycle,
+    createdAt: new Date(run.createdAt),
+    updatedAt: new Date(run.updatedAt),
+    source: { integration: run.source.integration, externalId: run.source.externalId, url: run.source.url },
+    syncedAt: new Date(run.source.syncedAt ?? run.updatedAt),
+  };
+}
+
+/** /v1/runs: create, read, search, update, soft-delete, log batches, metric history, inputs. */
+export function bindRunEndpoints(router: ApiRouter, ctx: EndpointContext) {
+  const runs = ctx.runs;
+  const history = new MetricHistory(ctx.db);
+
+  router.get('/v1/runs', async (req, res) => {
+    await ctx.access.authorize(req, permissions.read);
+    const experiment = await ctx.assets.get('experiment', req.query.experiment);
+    const page = await runs.search({
+      experimentIds: [experiment.id],
+      maxResults: req.query.pageSize ?? 100,
+      cursor: req.query.cursor,
+    });
+    sendSuccess(
+      res,
+      { items: page.items.map(runView), nextCursor: page.nextCursor, freshness: await ctx.freshness.forResource('run') },
+      `${page.items.length} run(s)`,
+    );
+  });
+
+  router.post('/v1/runs/search', async (req, res) => {
+    await ctx.access.authorize(req, permissions.read);
+    const experimentIds = await Promise.all(
+      req.body.experimentIds.map(async idOrName => (await ctx.assets.get('experiment', idOrName)).id),
+    );
+    const page = await runs.search({
+      experimentIds,
+      filter: req.body.filter,
+      orderBy: req.body.orderBy,
+      maxResults: req.body.pageSize ?? 100,
+      cursor: req.body.cursor,
+      includeDeleted: req.body.includeDeleted,
+    });
+    sendSuccess(
+      res,
+      { items: page.items.map(runView), nextCursor: page.nextCursor, freshness: await ctx.freshness.forResource('run') },
+      `${page.items.length} run(s)`,
+    );
+  });
+
+  router.post('/v1/runs', async (req, res) => {
+    const credentials = await ctx.access.authorize(req, permissions.create);
+    const claim = await IdempotencyClaim.begin(ctx.db, req, principalOf(credentials), req.header('idempotency-key'));
+    if (claim.replay) {
+      res.status(claim.replay.status).json(claim.replay.body as any);
+      return;
+    }
+    let answer: StoredAnswer | undefined;
+    try {
+      await audited(ctx.auditor, req, 'run-create', { experiment: req.body.experimentId }, async () => {
+        const input = { ...req.body, startTime: toMillis(req.body.startTime) ?? undefined };
+        const result = await ctx.tracking.createRun(input, async (tx, written) => {
+          answer = writeAnswer(written, runView, 201, `Run '${written.resource.name}' created`);
+          await claim.record(tx, answer);
+        });
+        return { id: result.resource.id };
+      });
+    } catch (error) {
+      await claim.release();
+      throw error;
+    }
+    res.status(answer!.status).json(answer!.body as any);
+  });
+
+  router.get('/v1/runs/:runId', async (req, res) => {
+    await ctx.access.authorize(req, permissions.read);
+    const run = await runs.get(req.params.runId);
+    sendSuccess(res, runView(run), `Run '${run.name}'`);
+  });
+
+  router.patch('/v1/runs/:runId', async (req, res) => {
+    await ctx.access.authorize(req, permissions.update);
+    const result = await audited(ctx.auditor, req, 'run-update', { run: req.params.runId, fields: Object.keys(req.body) }, async () => {
+      const written = await ctx.tracking.updateRun(req.params.runId, { ...req.body, endTime: toMillis(req.body.endTime) });
+      return Object.assign(written, { id: written.resource.id });
+    });
+    const answer = writeAnswer(result, runView, 200, `Run '${result.resource.name}' updated`);
+    res.status(answer.status).json(answer.body as any);
+  });
+
+  router.delete('/v1/runs/:runId', async (req, res) => {
+    await ctx.access.authorize(req, permissions.delete);
+    const result = await audited(ctx.auditor, req, 'run-delete', { run: req.params.runId }, async () => {
+      const written = await ctx.tracking.updateRun(req.params.runId, { lifecycle: 'deleted' });
+      return Object.assign(written, { id: written.resource.id });
+    });
+    const answer = writeAnswer(result, r => ({ id: r.id }), 200, `Run '${result.resource.name}' deleted`);
+    res.status(answer.status).json(answer.body as any);
+  });
+
+  router.post('/v1/runs/:runId/batch', async (req, res) => {
+    await ctx.access.authorize(req, permissions.update);
+    const { metrics = [], params = {}, tags = {} } = req.body;
+    const result = await ctx.tracking.logBatch(req.params.runId, { metrics, params, tags });
+    const answer = writeAnswer(
+      result,
+      () => ({
+        runId: req.params.runId,
+        metrics: metrics.length,
+        params: Object.keys(params).length,
+        tags: Object.keys(tags).length,
+      }),
+      200,
+      `Logged ${metrics.length} metric point(s)`,
+    );
+    res.status(answer.status).json(answer.body as any);
+  });
+
+  router.get('/v1/outbox/:outboxId', async (req, res) => {
+    await ctx.access.authorize(req, permissions.read);
+    const entry = await ctx.outbox.get(req.params.outboxId);
+    sendSuccess(
+      res,
+      {
+        id: entry.id,
+        integration: entry.integration,
+        operation: entry.operation,
+        resourceId: entry.resourceId,
+        state: entry.state,
+        attempts: entry.attempts,
+        lastError: entry.lastError,
+        createdAt: new Date(entry.createdAt),
+        doneAt: entry.doneAt === null ? null : new Date(entry.doneAt),
+      },
+      `Outbox entry ${entry.id} is ${entry.state}`,
+    );
+  });
+
+  router.get('/v1/runs/:runId/metrics/:key/history', async (req, res) => {
+    await ctx.access.authorize(req, permissions.read);
+    const { runId, key } = req.params;
+    if (req.query.maxPoints !== undefined) {
+      const series = await history.downsampled(runId, key, req.query.maxPoints);
+      sendSuccess(
+        res,
+        { runId, key, points: series.points, nextCursor: null, downsampled: series.downsampled },
+        `${series.points.length} point(s) of '${key}'`,
+      );
+      return;
+    }
+    const page = await history.page(runId, key, req.query.pageSize ?? DEFAULT_HISTORY_PAGE, req.query.cursor);
+    sendSuccess(
+      res,
+      { runId, key, points: page.points, nextCursor: page.nextCursor, downsampled: false },
+      `${page.points.length} point(s) of '${key}'`,
+    );
+  });
+
+  router.post('/v1/runs/:runId/inputs', async (req, res) => {
+    await ctx.access.authorize(req, permissions.update);
+    const run = await audited(ctx.auditor, req, 'run-inputs', { run: req.params.runId }, () =>
+      ctx.db.transaction(async tx => {
+        await runs.addInputs(req.params.runId, req.body.datasetVersionIds, tx);
+        return runs.get(req.params.runId, tx);
+      }),
+    );
+    sendSuccess(res, runView(run), `Run '${run.name}' inputs recorded`);
+  });
+}

@@ -1,0 +1,268 @@
+// Closed-loop load against a running portal backend: for each scenario, N concurrent clients
+// send requests back to back for a warm-up, then for a measured window; each client's next
+// request starts when its previous one ends. Prints a table and writes the results as JSON.
+//
+// Usage: node load.mjs BASE_URL OUT.json   (token in BENCH_TOKEN; backend pid in BENCH_BACKEND_PID)
+// Knobs: BENCH_CONCURRENCY (20), BENCH_DURATION (20 s), BENCH_WARMUP (3 s),
+//        BENCH_SERIAL_DURATION (5 s of one client per read scenario; 0 skips it),
+//        BENCH_SCENARIOS (comma-separated keys, default all).
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import { OWNERS, SCALE, textTable } from './lib.mjs';
+
+const [base, outFile] = process.argv.slice(2);
+const token = process.env.BENCH_TOKEN;
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 20);
+const durationS = Number(process.env.BENCH_DURATION ?? 20);
+const warmupS = Number(process.env.BENCH_WARMUP ?? 3);
+const serialS = Number(process.env.BENCH_SERIAL_DURATION ?? 5);
+const backendPid = process.env.BENCH_BACKEND_PID;
+const only = process.env.BENCH_SCENARIOS ? new Set(process.env.BENCH_SCENARIOS.split(',')) : undefined;
+if (!base || !token) {
+  console.error('usage: BENCH_TOKEN=... node load.mjs BASE_URL [OUT.json]');
+  process.exit(2);
+}
+const v1 = `${base}/api/llm-ops/v1`;
+
+// The seed's ids are md5-derived (seed.mjs), so the fixtures need no database round trip.
+const uuidOf = text => {
+  const h = createHash('md5').update(text).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+};
+const bigExperiments = Array.from({ length: SCALE.bigExperiments }, (_, i) => uuidOf(`exp${i + 1}`));
+const normalExperiments = [];
+for (let e = SCALE.bigExperiments + 1; e <= SCALE.experiments; e++) {
+  if (e % 50 !== 49) normalExperiments.push(uuidOf(`exp${e}`)); // e % 50 = 49 are soft-deleted
+}
+const seriesRuns = Array.from({ length: SCALE.seriesRuns }, (_, k) => uuidOf(`run${(k + 1) * (SCALE.runs / SCALE.seriesRuns)}`));
+const NAME_TERMS = ['summarization', 'lora', 'whisper', 'retrieval', 'distill', 'llama3-qa', 'vit-segmentation', '0042'];
+const DOMAINS = ['nlp', 'vision', 'speech', 'tabular', 'rl', 'multimodal'];
+const FILTER = "metrics.accuracy > 0.9 and params.optimizer = 'adam'";
+const ORDER = ['metrics.f1 DESC'];
+
+const rand = list => list[Math.floor(Math.random() * list.length)];
+const randomSample = (list, n) => {
+  const picked = new Set();
+  while (picked.size < n) picked.add(rand(list));
+  return [...picked];
+};
+
+const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+
+/** One HTTP call; throws { status, body } on a non-2xx answer. */
+async function call(method, url, body) {
+  const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  if (res.status < 200 || res.status >= 300) {
+    throw Object.assign(new Error(`HTTP ${res.status}`), { status: res.status, body: text.slice(0, 300) });
+  }
+  return text;
+}
+
+let writeCounter = 0;
+const scenarios = [
+  {
+    key: 'a1',
+    name: 'experiments: owner filter, -createdAt, page 50',
+    read: true,
+    op: () => call('GET', `${v1}/experiments?owner=${encodeURIComponent(rand(OWNERS))}&orderBy=-createdAt&pageSize=50`),
+  },
+  {
+    key: 'a2',
+    name: 'experiments: q name search, name, page 50',
+    read: true,
+    op: () => call('GET', `${v1}/experiments?q=${encodeURIComponent(rand(NAME_TERMS))}&orderBy=name&pageSize=50`),
+  },
+  {
+    key: 'a3',
+    name: 'experiments: tag filter, -updatedAt, page 50',
+    read: true,
+    op: () => call('GET', `${v1}/experiments?tag=${encodeURIComponent(`domain=${rand(DOMAINS)}`)}&orderBy=-updatedAt&pageSize=50`),
+  },
+  {
+    key: 'b1',
+    name: 'runs search: 5 experiments, metric+param filter, by metric, page 100',
+    read: true,
+    op: () =>
+      call('POST', `${v1}/runs/search`, {
+        experimentIds: randomSample(normalExperiments, 5),
+        filter: FILTER,
+        orderBy: ORDER,
+        pageSize: 100,
+      }),
+  },
+  {
+    key: 'b2',
+    name: 'runs search: 1 experiment of 20k runs, same filter and order, page 100',
+    read: true,
+    op: () =>
+      call('POST', `${v1}/runs/search`, { experimentIds: [rand(bigExperiments)], filter: FILTER, orderBy: ORDER, pageSize: 100 }),
+  },
+  {
+    key: 'c1',
+    name: 'metric history: 10k points raw (pageSize 10000)',
+    read: true,
+    op: () => call('GET', `${v1}/runs/${rand(seriesRuns)}/metrics/loss/history?pageSize=10000`),
+  },
+  {
+    key: 'c2',
+    name: 'metric history: 10k points downsampled (maxPoints 500)',
+    read: true,
+    op: () => call('GET', `${v1}/runs/${rand(seriesRuns)}/metrics/loss/history?maxPoints=500`),
+  },
+  {
+    key: 'd',
+    name: 'write: create run + log a 500-point batch',
+    read: false,
+    op: async () => {
+      const n = ++writeCounter;
+      const created = JSON.parse(
+        await call('POST', `${v1}/runs`, {
+          experimentId: rand(normalExperiments),
+          name: `bench-write-${process.pid}-${n}`,
+          params: { lr: '0.001', batch_size: '64', optimizer: 'adamw' },
+          tags: { 'mlflow.user': 'bench' },
+        }),
+      );
+      const t0 = Date.now();
+      const metrics = Array.from({ length: 500 }, (_, step) => ({
+        key: 'loss',
+        value: 2.5 * Math.exp(-step / 125) + 0.05 * Math.random(),
+        step,
+        timestamp: t0 + step * 100,
+      }));
+      await call('POST', `${v1}/runs/${created.data.id}/batch`, { metrics });
+    },
+  },
+].filter(s => !only || only.has(s.key));
+
+function cpuTicks(pid) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks
+  } catch {
+    return undefined;
+  }
+}
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function runScenario(scenario, clients, seconds, warmup) {
+  const latencies = [];
+  const errors = [];
+  let phase = 'warmup';
+  const startAt = performance.now();
+  const warmEnd = startAt + warmup * 1000;
+  const end = warmEnd + seconds * 1000;
+  let measureStart;
+  let ticks0;
+  const load0 = os.loadavg()[0];
+  const worker = async () => {
+    for (;;) {
+      const t = performance.now();
+      if (t >= end) return;
+      if (phase === 'warmup' && t >= warmEnd) {
+        phase = 'measure';
+        measureStart = t;
+        ticks0 = backendPid ? cpuTicks(backendPid) : undefined;
+      }
+      const measured = phase === 'measure';
+      try {
+        await scenario.op();
+        if (measured) latencies.push(performance.now() - t);
+      } catch (error) {
+        if (measured) {
+          latencies.push(performance.now() - t);
+          errors.push(error.status ? `${error.status} ${error.body}` : String(error.cause ?? error.message));
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: clients }, worker));
+  const elapsed = (performance.now() - (measureStart ?? startAt)) / 1000;
+  const ticks1 = backendPid ? cpuTicks(backendPid) : undefined;
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const round = x => Math.round(x * 10) / 10;
+  return {
+    key: scenario.key,
+    name: scenario.name,
+    read: scenario.read,
+    clients,
+    seconds: round(elapsed),
+    requests: latencies.length,
+    errors: errors.length,
+    errorSamples: [...new Set(errors)].slice(0, 5),
+    rps: round(latencies.length / elapsed),
+    p50: round(percentile(sorted, 50)),
+    p95: round(percentile(sorted, 95)),
+    p99: round(percentile(sorted, 99)),
+    max: round(sorted[sorted.length - 1] ?? NaN),
+    backendCpuPercent:
+      ticks0 !== undefined && ticks1 !== undefined ? Math.round(((ticks1 - ticks0) / 100 / elapsed) * 100) : null,
+    loadavg1mBefore: round(load0),
+    loadavg1mAfter: round(os.loadavg()[0]),
+  };
+}
+
+const tableOf = results =>
+  textTable([
+    ['scenario', 'clients', 'requests', 'errors', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'backend CPU %'],
+    ...results.map(r => [
+      `${r.key} ${r.name}`,
+      r.clients,
+      r.requests,
+      r.errors,
+      r.rps.toFixed(1),
+      r.p50.toFixed(1),
+      r.p95.toFixed(1),
+      r.p99.toFixed(1),
+      r.max.toFixed(1),
+      r.backendCpuPercent ?? '-',
+    ]),
+  ]);
+
+async function main() {
+  const concurrent = [];
+  for (const scenario of scenarios) {
+    process.stderr.write(`==> ${scenario.key}: ${concurrency} clients, ${warmupS} s warm-up + ${durationS} s\n`);
+    const result = await runScenario(scenario, concurrency, durationS, warmupS);
+    concurrent.push(result);
+    process.stderr.write(
+      `    ${result.requests} requests, ${result.errors} errors, ${result.rps} req/s, p50 ${result.p50} p95 ${result.p95} p99 ${result.p99} ms\n`,
+    );
+    for (const sample of result.errorSamples) process.stderr.write(`    error: ${sample}\n`);
+  }
+  const serial = [];
+  if (serialS > 0) {
+    for (const scenario of scenarios.filter(s => s.read)) {
+      process.stderr.write(`==> ${scenario.key}: 1 client, 1 s warm-up + ${serialS} s (service time without queueing)\n`);
+      serial.push(await runScenario(scenario, 1, serialS, 1));
+    }
+  }
+  console.log(`\n${concurrency} concurrent clients, ${durationS} s per scenario after a ${warmupS} s warm-up:\n`);
+  console.log(tableOf(concurrent));
+  if (serial.length > 0) {
+    console.log(`\n1 client, ${serialS} s per read scenario (latency without queueing):\n`);
+    console.log(tableOf(serial));
+  }
+  const errors = concurrent.concat(serial).reduce((sum, r) => sum + r.errors, 0);
+  if (outFile) {
+    fs.writeFileSync(
+      outFile,
+      JSON.stringify({ concurrency, durationS, warmupS, serialS, filter: FILTER, orderBy: ORDER, concurrent, serial }, null, 2),
+    );
+  }
+  if (errors > 0) {
+    console.log(`\n${errors} request(s) failed; samples above`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});

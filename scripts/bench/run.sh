@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# `make bench`: load benchmark of /llm-ops/v1 at the scale of a large MLflow installation.
+#   1. seeds the database llm_ops_bench on the project's PostgreSQL (skipped when it already holds
+#      the data set on the current schema; BENCH_RESEED=1 forces it),
+#   2. starts the real portal backend on 127.0.0.1:$BENCH_PORT with the llm-ops plugin on that
+#      database and a static token,
+#   3. runs each scenario with 20 concurrent clients (loopback only) and prints the table,
+#   4. EXPLAINs the hot queries on the bench database and writes docs/benchmarks.md,
+#   5. stops the backend; PostgreSQL keeps running.
+# Knobs: BENCH_PORT (7207), BENCH_CONCURRENCY (20), BENCH_DURATION (20), BENCH_WARMUP (3),
+#        BENCH_SERIAL_DURATION (5), BENCH_SCENARIOS (a1,a2,a3,b1,b2,c1,c2,d), BENCH_RESEED, BENCH_NO_DOC.
+source "$(dirname "$0")/../lib/common.sh"
+
+PORT="${BENCH_PORT:-7207}"
+DIR="$TOOLS/bench"
+BENCH_DB="${BENCH_DB:-llm_ops_bench}"
+export BENCH_DB
+mkdir -p "$DIR"
+started=$SECONDS
+
+ensure_node
+ensure_deps
+PG_URL="$("$ROOT/scripts/services/postgres.sh" start)"
+export BENCH_PG_URL="$PG_URL"
+PG_HOST="$(node -p 'new URL(process.argv[1]).hostname' "$PG_URL")"
+PG_PORT="$(node -p 'new URL(process.argv[1]).port' "$PG_URL")"
+
+log "1/4 seeding $BENCH_DB"
+node "$ROOT/scripts/bench/seed.mjs" "$DIR/seed.json" || die "seeding failed" "read the error above; BENCH_RESEED=1 starts from scratch"
+
+require_free_port "$PORT" "the backend under benchmark (set BENCH_PORT to use another port)"
+TOKEN="bench-$(node -e 'process.stdout.write(require("crypto").randomBytes(12).toString("hex"))')"
+# Every other plugin's database gets the prefix llm_ops_bench_ (catalog, scaffolder, ...), so the
+# benchmark never touches databases that tests or a running portal use.
+cat >"$DIR/app-config.bench.yaml" <<YAML
+backend:
+  baseUrl: http://127.0.0.1:$PORT
+  listen:
+    port: $PORT
+    host: 127.0.0.1
+  database:
+    client: pg
+    connection:
+      host: $PG_HOST
+      port: $PG_PORT
+      user: postgres
+    prefix: ${BENCH_DB}_
+    plugin:
+      llm-ops:
+        connection:
+          database: $BENCH_DB
+  auth:
+    externalAccess:
+      - type: static
+        options:
+          token: $TOKEN
+          subject: bench
+catalog:
+  locations: []
+YAML
+
+# The backend runs the way 'backstage-cli package start' runs it (same TypeScript loader, same
+# NODE_ENV), but without the CLI's file watcher: others edit the tree while the benchmark runs,
+# and a restart in the middle of a measurement would count as errors.
+TRANSFORM="$(cd "$ROOT/packages/backend" && node -p 'require.resolve("@backstage/cli-node/config/nodeTransform.cjs", { paths: [require.resolve("@backstage/cli-module-build/package.json")] })')"
+log "2/4 starting the backend on 127.0.0.1:$PORT (log: $LOGS/bench-backend.log)"
+(cd "$ROOT/packages/backend" && NODE_ENV="${NODE_ENV:-development}" LLM_OPS_API_TOKEN="$TOKEN" exec node --enable-source-maps \
+  --require "$TRANSFORM" src/index --config ../../app-config.yaml --config "$DIR/app-config.bench.yaml") \
+  >"$LOGS/bench-backend.log" 2>&1 &
+BACKEND_PID=$!
+cleanup() {
+  if kill -0 "$BACKEND_PID" 2>/dev/null; then
+    kill "$BACKEND_PID" 2>/dev/null
+    for _ in $(seq 1 20); do kill -0 "$BACKEND_PID" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$BACKEND_PID" 2>/dev/null || true
+  fi
+  # Runs created by the write scenario are removed, so every benchmark reads the same data.
+  psql_bench "delete from runs where name like 'bench-write-%'" >/dev/null 2>&1 || true
+}
+psql_bench() { node -e '
+  const pg = require(require.resolve("pg", { paths: [process.argv[2]] }));
+  const c = new pg.Client({ connectionString: process.argv[3] });
+  c.connect().then(() => c.query(process.argv[1])).then(r => console.log(r.rowCount)).finally(() => c.end());
+' "$1" "$ROOT/plugins/llm-ops-backend" "${PG_URL}/${BENCH_DB}"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+for _ in $(seq 1 180); do
+  curl -fsS "http://127.0.0.1:$PORT/.backstage/health/v1/readiness" >/dev/null 2>&1 && break
+  kill -0 "$BACKEND_PID" 2>/dev/null || { tail -30 "$LOGS/bench-backend.log" >&2; die "the backend stopped while starting" "read $LOGS/bench-backend.log"; }
+  sleep 1
+done
+curl -fsS "http://127.0.0.1:$PORT/api/llm-ops/v1/health" >"$DIR/health.json" ||
+  die "the llm-ops plugin did not answer" "read $LOGS/bench-backend.log"
+grep -q '"pg"' "$DIR/health.json" || log "warning: the health answer does not name pg: $(cat "$DIR/health.json")"
+log "backend ready after $((SECONDS - started)) s in total"
+
+log "3/4 load: ${BENCH_CONCURRENCY:-20} clients per scenario"
+psql_bench "delete from runs where name like 'bench-write-%'" >/dev/null
+load_status=0
+BENCH_TOKEN="$TOKEN" BENCH_BACKEND_PID="$BACKEND_PID" node "$ROOT/scripts/bench/load.mjs" \
+  "http://127.0.0.1:$PORT" "$DIR/load.json" || load_status=$?
+cleanup
+trap - EXIT
+
+log "4/4 EXPLAIN (ANALYZE, BUFFERS) of the hot queries"
+node --require "$TRANSFORM" "$ROOT/scripts/bench/explain.cjs" "$DIR/explain.json" >"$DIR/explain.txt" ||
+  die "EXPLAIN failed" "read $DIR/explain.txt"
+if [ "${BENCH_NO_DOC:-0}" != 1 ]; then
+  node "$ROOT/scripts/bench/report.mjs" "$DIR" "$ROOT/docs/benchmarks.md"
+fi
+log "benchmark done in $((SECONDS - started)) s; details in $DIR, plans in $DIR/explain.txt"
+exit "$load_status"
