@@ -4,12 +4,17 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const ROOT = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../..',
+);
 export const PLUGIN_DIR = path.join(ROOT, 'plugins/llm-ops-backend');
 export const MIGRATIONS_DIR = path.join(PLUGIN_DIR, 'migrations');
 
 // pg and knex are dependencies of the llm-ops backend; resolve them from there.
-export const pluginRequire = createRequire(path.join(PLUGIN_DIR, 'package.json'));
+export const pluginRequire = createRequire(
+  path.join(PLUGIN_DIR, 'package.json'),
+);
 export const pg = pluginRequire('pg');
 export const knexFactory = pluginRequire('knex');
 
@@ -31,13 +36,31 @@ export const SCALE = {
 };
 
 export const OWNERS = [
-  'nlp-research', 'vision', 'speech', 'search-ranking', 'recsys', 'fraud', 'forecasting',
-  'ml-platform', 'llm-apps', 'safety', 'ads', 'growth', 'payments-risk', 'support-ai',
-  'maps', 'health-ai', 'robotics', 'data-quality', 'eval', 'infra-ml',
+  'nlp-research',
+  'vision',
+  'speech',
+  'search-ranking',
+  'recsys',
+  'fraud',
+  'forecasting',
+  'ml-platform',
+  'llm-apps',
+  'safety',
+  'ads',
+  'growth',
+  'payments-risk',
+  'support-ai',
+  'maps',
+  'health-ai',
+  'robotics',
+  'data-quality',
+  'eval',
+  'infra-ml',
 ].map(name => `group:default/${name}`);
 
 export function dbUrl(database) {
-  const base = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:55432';
+  const base =
+    process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:55432';
   const url = new URL(base);
   url.pathname = `/${database}`;
   return url.toString();
@@ -51,17 +74,31 @@ export function fmtSeconds(ms) {
 
 /** A plain text table: rows of cells, the first row is the header; numbers align right. */
 export function textTable(rows) {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map(r => String(r[i]).length)));
+  const widths = rows[0].map((_, i) =>
+    Math.max(...rows.map(r => String(r[i]).length)),
+  );
   const line = r =>
     r
-      .map((c, i) => (typeof c === 'number' || /^[\d.,]+$/.test(String(c)) ? String(c).padStart(widths[i]) : String(c).padEnd(widths[i])))
+      .map((c, i) =>
+        typeof c === 'number' || /^[\d.,]+$/.test(String(c))
+          ? String(c).padStart(widths[i])
+          : String(c).padEnd(widths[i]),
+      )
       .join('  ');
-  return [line(rows[0]), widths.map(w => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+  return [
+    line(rows[0]),
+    widths.map(w => '-'.repeat(w)).join('  '),
+    ...rows.slice(1).map(line),
+  ].join('\n');
 }
 
 /** Markdown table: rows of cells, the first row is the header. */
 export function markdownTable(rows, align) {
   const head = `| ${rows[0].join(' | ')} |`;
-  const sep = `| ${rows[0].map((_, i) => (align?.[i] === 'r' ? '---:' : '---')).join(' | ')} |`;
-  return [head, sep, ...rows.slice(1).map(r => `| ${r.join(' | ')} |`)].join('\n');
+  const sep = `| ${rows[0]
+    .map((_, i) => (align?.[i] === 'r' ? '---:' : '---'))
+    .join(' | ')} |`;
+  return [head, sep, ...rows.slice(1).map(r => `| ${r.join(' | ')} |`)].join(
+    '\n',
+  );
 }

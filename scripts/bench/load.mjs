@@ -18,7 +18,9 @@ const durationS = Number(process.env.BENCH_DURATION ?? 20);
 const warmupS = Number(process.env.BENCH_WARMUP ?? 3);
 const serialS = Number(process.env.BENCH_SERIAL_DURATION ?? 5);
 const backendPid = process.env.BENCH_BACKEND_PID;
-const only = process.env.BENCH_SCENARIOS ? new Set(process.env.BENCH_SCENARIOS.split(',')) : undefined;
+const only = process.env.BENCH_SCENARIOS
+  ? new Set(process.env.BENCH_SCENARIOS.split(','))
+  : undefined;
 if (!base || !token) {
   console.error('usage: BENCH_TOKEN=... node load.mjs BASE_URL [OUT.json]');
   process.exit(2);
@@ -28,15 +30,31 @@ const v1 = `${base}/api/llm-ops/v1`;
 // The seed's ids are md5-derived (seed.mjs), so the fixtures need no database round trip.
 const uuidOf = text => {
   const h = createHash('md5').update(text).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(
+    16,
+    20,
+  )}-${h.slice(20)}`;
 };
-const bigExperiments = Array.from({ length: SCALE.bigExperiments }, (_, i) => uuidOf(`exp${i + 1}`));
+const bigExperiments = Array.from({ length: SCALE.bigExperiments }, (_, i) =>
+  uuidOf(`exp${i + 1}`),
+);
 const normalExperiments = [];
 for (let e = SCALE.bigExperiments + 1; e <= SCALE.experiments; e++) {
   if (e % 50 !== 49) normalExperiments.push(uuidOf(`exp${e}`)); // e % 50 = 49 are soft-deleted
 }
-const seriesRuns = Array.from({ length: SCALE.seriesRuns }, (_, k) => uuidOf(`run${(k + 1) * (SCALE.runs / SCALE.seriesRuns)}`));
-const NAME_TERMS = ['summarization', 'lora', 'whisper', 'retrieval', 'distill', 'llama3-qa', 'vit-segmentation', '0042'];
+const seriesRuns = Array.from({ length: SCALE.seriesRuns }, (_, k) =>
+  uuidOf(`run${(k + 1) * (SCALE.runs / SCALE.seriesRuns)}`),
+);
+const NAME_TERMS = [
+  'summarization',
+  'lora',
+  'whisper',
+  'retrieval',
+  'distill',
+  'llama3-qa',
+  'vit-segmentation',
+  '0042',
+];
 const DOMAINS = ['nlp', 'vision', 'speech', 'tabular', 'rl', 'multimodal'];
 const FILTER = "metrics.accuracy > 0.9 and params.optimizer = 'adam'";
 const ORDER = ['metrics.f1 DESC'];
@@ -48,14 +66,24 @@ const randomSample = (list, n) => {
   return [...picked];
 };
 
-const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+const headers = {
+  authorization: `Bearer ${token}`,
+  'content-type': 'application/json',
+};
 
 /** One HTTP call; throws { status, body } on a non-2xx answer. */
 async function call(method, url, body) {
-  const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(url, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   if (res.status < 200 || res.status >= 300) {
-    throw Object.assign(new Error(`HTTP ${res.status}`), { status: res.status, body: text.slice(0, 300) });
+    throw Object.assign(new Error(`HTTP ${res.status}`), {
+      status: res.status,
+      body: text.slice(0, 300),
+    });
   }
   return text;
 }
@@ -66,19 +94,37 @@ const scenarios = [
     key: 'a1',
     name: 'experiments: owner filter, -createdAt, page 50',
     read: true,
-    op: () => call('GET', `${v1}/experiments?owner=${encodeURIComponent(rand(OWNERS))}&orderBy=-createdAt&pageSize=50`),
+    op: () =>
+      call(
+        'GET',
+        `${v1}/experiments?owner=${encodeURIComponent(
+          rand(OWNERS),
+        )}&orderBy=-createdAt&pageSize=50`,
+      ),
   },
   {
     key: 'a2',
     name: 'experiments: q name search, name, page 50',
     read: true,
-    op: () => call('GET', `${v1}/experiments?q=${encodeURIComponent(rand(NAME_TERMS))}&orderBy=name&pageSize=50`),
+    op: () =>
+      call(
+        'GET',
+        `${v1}/experiments?q=${encodeURIComponent(
+          rand(NAME_TERMS),
+        )}&orderBy=name&pageSize=50`,
+      ),
   },
   {
     key: 'a3',
     name: 'experiments: tag filter, -updatedAt, page 50',
     read: true,
-    op: () => call('GET', `${v1}/experiments?tag=${encodeURIComponent(`domain=${rand(DOMAINS)}`)}&orderBy=-updatedAt&pageSize=50`),
+    op: () =>
+      call(
+        'GET',
+        `${v1}/experiments?tag=${encodeURIComponent(
+          `domain=${rand(DOMAINS)}`,
+        )}&orderBy=-updatedAt&pageSize=50`,
+      ),
   },
   {
     key: 'b1',
@@ -97,19 +143,32 @@ const scenarios = [
     name: 'runs search: 1 experiment of 20k runs, same filter and order, page 100',
     read: true,
     op: () =>
-      call('POST', `${v1}/runs/search`, { experimentIds: [rand(bigExperiments)], filter: FILTER, orderBy: ORDER, pageSize: 100 }),
+      call('POST', `${v1}/runs/search`, {
+        experimentIds: [rand(bigExperiments)],
+        filter: FILTER,
+        orderBy: ORDER,
+        pageSize: 100,
+      }),
   },
   {
     key: 'c1',
     name: 'metric history: 10k points raw (pageSize 10000)',
     read: true,
-    op: () => call('GET', `${v1}/runs/${rand(seriesRuns)}/metrics/loss/history?pageSize=10000`),
+    op: () =>
+      call(
+        'GET',
+        `${v1}/runs/${rand(seriesRuns)}/metrics/loss/history?pageSize=10000`,
+      ),
   },
   {
     key: 'c2',
     name: 'metric history: 10k points downsampled (maxPoints 500)',
     read: true,
-    op: () => call('GET', `${v1}/runs/${rand(seriesRuns)}/metrics/loss/history?maxPoints=500`),
+    op: () =>
+      call(
+        'GET',
+        `${v1}/runs/${rand(seriesRuns)}/metrics/loss/history?maxPoints=500`,
+      ),
   },
   {
     key: 'd',
@@ -139,7 +198,10 @@ const scenarios = [
 
 function cpuTicks(pid) {
   try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const fields = fs
+      .readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .split(') ')[1]
+      .split(' ');
     return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks
   } catch {
     return undefined;
@@ -148,7 +210,9 @@ function cpuTicks(pid) {
 
 function percentile(sorted, p) {
   if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+  return sorted[
+    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
+  ];
 }
 
 async function runScenario(scenario, clients, seconds, warmup) {
@@ -177,7 +241,11 @@ async function runScenario(scenario, clients, seconds, warmup) {
       } catch (error) {
         if (measured) {
           latencies.push(performance.now() - t);
-          errors.push(error.status ? `${error.status} ${error.body}` : String(error.cause ?? error.message));
+          errors.push(
+            error.status
+              ? `${error.status} ${error.body}`
+              : String(error.cause ?? error.message),
+          );
         }
       }
     }
@@ -202,7 +270,9 @@ async function runScenario(scenario, clients, seconds, warmup) {
     p99: round(percentile(sorted, 99)),
     max: round(sorted[sorted.length - 1] ?? NaN),
     backendCpuPercent:
-      ticks0 !== undefined && ticks1 !== undefined ? Math.round(((ticks1 - ticks0) / 100 / elapsed) * 100) : null,
+      ticks0 !== undefined && ticks1 !== undefined
+        ? Math.round(((ticks1 - ticks0) / 100 / elapsed) * 100)
+        : null,
     loadavg1mBefore: round(load0),
     loadavg1mAfter: round(os.loadavg()[0]),
   };
@@ -210,7 +280,18 @@ async function runScenario(scenario, clients, seconds, warmup) {
 
 const tableOf = results =>
   textTable([
-    ['scenario', 'clients', 'requests', 'errors', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'backend CPU %'],
+    [
+      'scenario',
+      'clients',
+      'requests',
+      'errors',
+      'req/s',
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'max ms',
+      'backend CPU %',
+    ],
     ...results.map(r => [
       `${r.key} ${r.name}`,
       r.clients,
@@ -226,34 +307,61 @@ const tableOf = results =>
   ]);
 
 async function main() {
+  const startedAt = new Date().toISOString();
   const concurrent = [];
   for (const scenario of scenarios) {
-    process.stderr.write(`==> ${scenario.key}: ${concurrency} clients, ${warmupS} s warm-up + ${durationS} s\n`);
+    process.stderr.write(
+      `==> ${scenario.key}: ${concurrency} clients, ${warmupS} s warm-up + ${durationS} s\n`,
+    );
     const result = await runScenario(scenario, concurrency, durationS, warmupS);
     concurrent.push(result);
     process.stderr.write(
       `    ${result.requests} requests, ${result.errors} errors, ${result.rps} req/s, p50 ${result.p50} p95 ${result.p95} p99 ${result.p99} ms\n`,
     );
-    for (const sample of result.errorSamples) process.stderr.write(`    error: ${sample}\n`);
+    for (const sample of result.errorSamples)
+      process.stderr.write(`    error: ${sample}\n`);
   }
   const serial = [];
   if (serialS > 0) {
     for (const scenario of scenarios.filter(s => s.read)) {
-      process.stderr.write(`==> ${scenario.key}: 1 client, 1 s warm-up + ${serialS} s (service time without queueing)\n`);
+      process.stderr.write(
+        `==> ${scenario.key}: 1 client, 1 s warm-up + ${serialS} s (service time without queueing)\n`,
+      );
       serial.push(await runScenario(scenario, 1, serialS, 1));
     }
   }
-  console.log(`\n${concurrency} concurrent clients, ${durationS} s per scenario after a ${warmupS} s warm-up:\n`);
+  console.log(
+    `\n${concurrency} concurrent clients, ${durationS} s per scenario after a ${warmupS} s warm-up:\n`,
+  );
   console.log(tableOf(concurrent));
   if (serial.length > 0) {
-    console.log(`\n1 client, ${serialS} s per read scenario (latency without queueing):\n`);
+    console.log(
+      `\n1 client, ${serialS} s per read scenario (latency without queueing):\n`,
+    );
     console.log(tableOf(serial));
   }
-  const errors = concurrent.concat(serial).reduce((sum, r) => sum + r.errors, 0);
+  const errors = concurrent
+    .concat(serial)
+    .reduce((sum, r) => sum + r.errors, 0);
   if (outFile) {
     fs.writeFileSync(
       outFile,
-      JSON.stringify({ concurrency, durationS, warmupS, serialS, filter: FILTER, orderBy: ORDER, concurrent, serial }, null, 2),
+      JSON.stringify(
+        {
+          startedAt,
+          finishedAt: new Date().toISOString(),
+          concurrency,
+          durationS,
+          warmupS,
+          serialS,
+          filter: FILTER,
+          orderBy: ORDER,
+          concurrent,
+          serial,
+        },
+        null,
+        2,
+      ),
     );
   }
   if (errors > 0) {

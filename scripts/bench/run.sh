@@ -8,7 +8,8 @@
 #   4. EXPLAINs the hot queries on the bench database and writes docs/benchmarks.md,
 #   5. stops the backend; PostgreSQL keeps running.
 # Knobs: BENCH_PORT (7207), BENCH_CONCURRENCY (20), BENCH_DURATION (20), BENCH_WARMUP (3),
-#        BENCH_SERIAL_DURATION (5), BENCH_SCENARIOS (a1,a2,a3,b1,b2,c1,c2,d), BENCH_RESEED, BENCH_NO_DOC.
+#        BENCH_SERIAL_DURATION (5), BENCH_SCENARIOS (a1,a2,a3,b1,b2,c1,c2,d), BENCH_RESEED=1,
+#        BENCH_NODE_ENV (production), BENCH_NO_DOC=1 (do not rewrite docs/benchmarks.md).
 source "$(dirname "$0")/../lib/common.sh"
 
 PORT="${BENCH_PORT:-7207}"
@@ -19,7 +20,8 @@ mkdir -p "$DIR"
 started=$SECONDS
 
 ensure_node
-ensure_deps
+# The same lock as the team's `yarn add`: never two installs into node_modules at once.
+( flock 9; ensure_deps ) 9>/tmp/llm-ops-yarn.lock || die "installing the dependencies failed" "read $LOGS/yarn-install.log"
 PG_URL="$("$ROOT/scripts/services/postgres.sh" start)"
 export BENCH_PG_URL="$PG_URL"
 PG_HOST="$(node -p 'new URL(process.argv[1]).hostname' "$PG_URL")"
@@ -57,14 +59,21 @@ backend:
           subject: bench
 catalog:
   locations: []
+llmOps:
+  # The bench database holds the benchmark's data set only.
+  demoData:
+    enabled: false
 YAML
 
-# The backend runs the way 'backstage-cli package start' runs it (same TypeScript loader, same
-# NODE_ENV), but without the CLI's file watcher: others edit the tree while the benchmark runs,
-# and a restart in the middle of a measurement would count as errors.
+# The backend runs the way 'backstage-cli package start' runs it (the same TypeScript loader),
+# but without the CLI's file watcher (others edit the tree while the benchmark runs, and a
+# restart in the middle of a measurement would count as errors) and with NODE_ENV=production
+# as deployed: in development Backstage pretty-prints every JSON answer (twice the bytes).
+BENCH_NODE_ENV="${BENCH_NODE_ENV:-production}"
+export BENCH_NODE_ENV
 TRANSFORM="$(cd "$ROOT/packages/backend" && node -p 'require.resolve("@backstage/cli-node/config/nodeTransform.cjs", { paths: [require.resolve("@backstage/cli-module-build/package.json")] })')"
 log "2/4 starting the backend on 127.0.0.1:$PORT (log: $LOGS/bench-backend.log)"
-(cd "$ROOT/packages/backend" && NODE_ENV="${NODE_ENV:-development}" LLM_OPS_API_TOKEN="$TOKEN" exec node --enable-source-maps \
+(cd "$ROOT/packages/backend" && NODE_ENV="$BENCH_NODE_ENV" LLM_OPS_API_TOKEN="$TOKEN" exec node --enable-source-maps \
   --require "$TRANSFORM" src/index --config ../../app-config.yaml --config "$DIR/app-config.bench.yaml") \
   >"$LOGS/bench-backend.log" 2>&1 &
 BACKEND_PID=$!

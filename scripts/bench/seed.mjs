@@ -9,7 +9,16 @@
 // final schema is exactly what the migrations create, with validated foreign keys.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { BENCH_DB, MIGRATIONS_DIR, OWNERS, SCALE, dbUrl, fmtSeconds, knexFactory, pg } from './lib.mjs';
+import {
+  BENCH_DB,
+  MIGRATIONS_DIR,
+  OWNERS,
+  SCALE,
+  dbUrl,
+  fmtSeconds,
+  knexFactory,
+  pg,
+} from './lib.mjs';
 
 const outFile = process.argv[2];
 const reseed = process.env.BENCH_RESEED === '1';
@@ -32,18 +41,22 @@ async function step(name, fn) {
 
 const wanted = { scale: SCALE, version: 4 };
 
+// Tables that are not the plugin's schema: knex's bookkeeping, the marker, and what Backstage
+// itself creates in a plugin's database (the scheduler's backstage_backend_tasks__* tables).
+const NOT_SCHEMA = `array['bench_seed_info', 'knex_migrations%', 'backstage_backend_%']`;
 const FINGERPRINT_SQL = `
-  select string_agg(line, E'\n' order by line) as text from (
+  select string_agg(line, E'\\n' order by line) as text from (
     select 'col ' || c.table_name || '.' || c.column_name || ' ' || c.data_type || ' ' || coalesce(c.character_maximum_length::text, '')
            || ' ' || c.is_nullable || ' ' || coalesce(c.column_default, '') as line
     from information_schema.columns c
-    where c.table_schema = 'public' and c.table_name not in ('bench_seed_info', 'knex_migrations', 'knex_migrations_lock')
+    where c.table_schema = 'public' and not (c.table_name::text like any (${NOT_SCHEMA}))
     union all
     select 'idx ' || pg_get_indexdef(i.indexrelid) from pg_index i join pg_class t on t.oid = i.indrelid
-    where t.relnamespace = 'public'::regnamespace and t.relname not in ('bench_seed_info', 'knex_migrations', 'knex_migrations_lock')
+    where t.relnamespace = 'public'::regnamespace and not (t.relname::text like any (${NOT_SCHEMA}))
     union all
-    select 'con ' || conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) from pg_constraint
-    where connamespace = 'public'::regnamespace and conrelid::regclass::text not in ('bench_seed_info', 'knex_migrations', 'knex_migrations_lock')
+    select 'con ' || c.conrelid::regclass::text || ' ' || c.conname || ' ' || pg_get_constraintdef(c.oid)
+    from pg_constraint c join pg_class t on t.oid = c.conrelid
+    where c.connamespace = 'public'::regnamespace and not (t.relname::text like any (${NOT_SCHEMA}))
   ) lines`;
 
 async function fingerprint(database) {
@@ -51,7 +64,9 @@ async function fingerprint(database) {
   await db.connect();
   try {
     const { rows } = await db.query(FINGERPRINT_SQL);
-    return createHash('sha256').update(rows[0].text ?? '').digest('hex');
+    return createHash('sha256')
+      .update(rows[0].text ?? '')
+      .digest('hex');
   } finally {
     await db.end();
   }
@@ -85,7 +100,10 @@ async function currentSchemaFingerprint() {
 async function existingMarker() {
   const admin = new pg.Client({ connectionString: dbUrl('postgres') });
   await admin.connect();
-  const { rowCount } = await admin.query('select 1 from pg_database where datname = $1', [BENCH_DB]);
+  const { rowCount } = await admin.query(
+    'select 1 from pg_database where datname = $1',
+    [BENCH_DB],
+  );
   await admin.end();
   if (rowCount === 0) return { reason: 'the database does not exist' };
   const db = new pg.Client({ connectionString: dbUrl(BENCH_DB) });
@@ -95,15 +113,24 @@ async function existingMarker() {
     const marker = await db
       .query(`select value from bench_seed_info where key = 'dataset'`)
       .catch(() => ({ rows: [] }));
-    if (marker.rows.length === 0) return { reason: 'no complete seed recorded (marker table empty or missing)' };
+    if (marker.rows.length === 0)
+      return {
+        reason: 'no complete seed recorded (marker table empty or missing)',
+      };
     stored = JSON.parse(marker.rows[0].value);
-    if (JSON.stringify(stored.scale) !== JSON.stringify(wanted.scale) || stored.version !== wanted.version) {
+    if (
+      JSON.stringify(stored.scale) !== JSON.stringify(wanted.scale) ||
+      stored.version !== wanted.version
+    ) {
       return { reason: 'the data set definition changed' };
     }
     const { rows } = await db.query(
       `select (select count(*) from runs) as runs, (select count(*) from assets where kind = 'experiment') as experiments`,
     );
-    if (Number(rows[0].runs) < SCALE.runs || Number(rows[0].experiments) < SCALE.experiments) {
+    if (
+      Number(rows[0].runs) < SCALE.runs ||
+      Number(rows[0].experiments) < SCALE.experiments
+    ) {
       return { reason: 'rows are missing' };
     }
   } finally {
@@ -120,7 +147,12 @@ async function existingMarker() {
 
 /** Drops the foreign keys, keys and indexes of the tables; returns the SQL that re-creates them. */
 async function dropConstraintsAndIndexes(db, tables) {
-  const oids = (await db.query(`select oid from pg_class where relname = any($1) and relnamespace = 'public'::regnamespace`, [tables])).rows.map(r => r.oid);
+  const oids = (
+    await db.query(
+      `select oid from pg_class where relname = any($1) and relnamespace = 'public'::regnamespace`,
+      [tables],
+    )
+  ).rows.map(r => r.oid);
   const fks = (
     await db.query(
       `select conrelid::regclass::text as tbl, conname, pg_get_constraintdef(oid) as def from pg_constraint
@@ -143,25 +175,106 @@ async function dropConstraintsAndIndexes(db, tables) {
       [oids],
     )
   ).rows;
-  for (const fk of fks) await db.query(`alter table ${fk.tbl} drop constraint "${fk.conname}"`);
-  for (const key of keys) await db.query(`alter table ${key.tbl} drop constraint "${key.conname}"`);
+  for (const fk of fks)
+    await db.query(`alter table ${fk.tbl} drop constraint "${fk.conname}"`);
+  for (const key of keys)
+    await db.query(`alter table ${key.tbl} drop constraint "${key.conname}"`);
   for (const index of indexes) await db.query(`drop index ${index.name}`);
   return {
     keysAndIndexes: [
-      ...keys.map(k => ({ table: k.tbl, sql: `alter table ${k.tbl} add constraint "${k.conname}" ${k.def}` })),
-      ...indexes.map(i => ({ table: i.def.match(/ ON (?:ONLY )?(\S+)/)[1].replace(/^public\./, ''), sql: i.def })),
+      ...keys.map(k => ({
+        table: k.tbl,
+        sql: `alter table ${k.tbl} add constraint "${k.conname}" ${k.def}`,
+      })),
+      ...indexes.map(i => ({
+        table: i.def.match(/ ON (?:ONLY )?(\S+)/)[1].replace(/^public\./, ''),
+        sql: i.def,
+      })),
     ],
-    foreignKeys: fks.map(fk => ({ table: fk.tbl, sql: `alter table ${fk.tbl} add constraint "${fk.conname}" ${fk.def}` })),
+    foreignKeys: fks.map(fk => ({
+      table: fk.tbl,
+      sql: `alter table ${fk.tbl} add constraint "${fk.conname}" ${fk.def}`,
+    })),
   };
 }
 
 const arr = values => `(array[${values.map(v => `'${v}'`).join(',')}])`;
-const pick = (values, rnd = 'random()') => `(${arr(values)})[1 + floor(${rnd} * ${values.length})::int]`;
-const PROJECTS = ['llama3', 'mistral', 'bert', 't5', 'gpt2', 'whisper', 'clip', 'resnet50', 'vit', 'xgboost', 'detr', 'sam'];
-const TASKS = ['sentiment', 'summarization', 'qa', 'ner', 'translation', 'classification', 'retrieval', 'ranking', 'asr', 'segmentation', 'forecasting', 'churn'];
-const VARIANTS = ['finetune', 'sweep', 'baseline', 'ablation', 'distill', 'lora', 'eval', 'pretrain'];
-const ADJ = ['brave', 'calm', 'eager', 'fancy', 'gentle', 'happy', 'jolly', 'kind', 'lively', 'nice', 'proud', 'silly', 'witty', 'zealous', 'bold', 'clever'];
-const ANIMALS = ['owl', 'fox', 'yak', 'eel', 'cat', 'ant', 'bee', 'elk', 'gnu', 'hen', 'koi', 'lynx', 'mole', 'newt', 'orca', 'puma'];
+const pick = (values, rnd = 'random()') =>
+  `(${arr(values)})[1 + floor(${rnd} * ${values.length})::int]`;
+const PROJECTS = [
+  'llama3',
+  'mistral',
+  'bert',
+  't5',
+  'gpt2',
+  'whisper',
+  'clip',
+  'resnet50',
+  'vit',
+  'xgboost',
+  'detr',
+  'sam',
+];
+const TASKS = [
+  'sentiment',
+  'summarization',
+  'qa',
+  'ner',
+  'translation',
+  'classification',
+  'retrieval',
+  'ranking',
+  'asr',
+  'segmentation',
+  'forecasting',
+  'churn',
+];
+const VARIANTS = [
+  'finetune',
+  'sweep',
+  'baseline',
+  'ablation',
+  'distill',
+  'lora',
+  'eval',
+  'pretrain',
+];
+const ADJ = [
+  'brave',
+  'calm',
+  'eager',
+  'fancy',
+  'gentle',
+  'happy',
+  'jolly',
+  'kind',
+  'lively',
+  'nice',
+  'proud',
+  'silly',
+  'witty',
+  'zealous',
+  'bold',
+  'clever',
+];
+const ANIMALS = [
+  'owl',
+  'fox',
+  'yak',
+  'eel',
+  'cat',
+  'ant',
+  'bee',
+  'elk',
+  'gnu',
+  'hen',
+  'koi',
+  'lynx',
+  'mole',
+  'newt',
+  'orca',
+  'puma',
+];
 
 async function seed() {
   const admin = new pg.Client({ connectionString: dbUrl('postgres') });
@@ -172,7 +285,9 @@ async function seed() {
   });
   await admin.end();
 
-  await step('apply the llm-ops migrations (knex migrate.latest)', () => migrate(BENCH_DB));
+  await step('apply the llm-ops migrations (knex migrate.latest)', () =>
+    migrate(BENCH_DB),
+  );
 
   const db = new pg.Client({ connectionString: dbUrl(BENCH_DB) });
   await db.connect();
@@ -180,39 +295,82 @@ async function seed() {
   await db.query(`set maintenance_work_mem = '1GB'`);
   await db.query(`set work_mem = '256MB'`);
   await db.query(`select setseed(0.42)`);
-  const bulkTables = ['assets', 'tags', 'runs', 'run_params', 'run_tags', 'run_latest_metrics', 'metric_points', 'versions'];
-  const rebuild = await step('drop keys and indexes of the bulk tables', () => dropConstraintsAndIndexes(db, bulkTables));
+  const bulkTables = [
+    'assets',
+    'tags',
+    'runs',
+    'run_params',
+    'run_tags',
+    'run_latest_metrics',
+    'metric_points',
+    'versions',
+  ];
+  const rebuild = await step('drop keys and indexes of the bulk tables', () =>
+    dropConstraintsAndIndexes(db, bulkTables),
+  );
 
   const n = SCALE;
-  await step(`experiments: ${n.experiments.toLocaleString('en')} assets + 2 tags each`, async () => {
-    await db.query(
-      `insert into assets (id, kind, name, description, owner, lifecycle, spec, status, created_at, updated_at, deleted_at)
+  await step(
+    `experiments: ${n.experiments.toLocaleString('en')} assets + 2 tags each`,
+    async () => {
+      await db.query(
+        `insert into assets (id, kind, name, description, owner, lifecycle, spec, status, created_at, updated_at, deleted_at)
        select md5('exp' || e)::uuid::text, 'experiment',
-              ${arr(PROJECTS)}[1 + e % ${PROJECTS.length}] || '-' || ${arr(TASKS)}[1 + (e / ${PROJECTS.length}) % ${TASKS.length}]
-                || '-' || ${arr(VARIANTS)}[1 + (e / ${PROJECTS.length * TASKS.length}) % ${VARIANTS.length}] || '-' || lpad(e::text, 5, '0'),
+              ${arr(PROJECTS)}[1 + e % ${PROJECTS.length}] || '-' || ${arr(
+          TASKS,
+        )}[1 + (e / ${PROJECTS.length}) % ${TASKS.length}]
+                || '-' || ${arr(VARIANTS)}[1 + (e / ${
+          PROJECTS.length * TASKS.length
+        }) % ${VARIANTS.length}] || '-' || lpad(e::text, 5, '0'),
               'Training and evaluation runs of experiment ' || e,
               (${arr(OWNERS)})[1 + (e * 7 + e / 20) % ${OWNERS.length}],
-              case when e > ${n.bigExperiments} and e % 50 = 49 then 'deleted' else 'active' end,
-              '{}', '{}', created, created + floor(random() * ${30 * DAY})::bigint,
-              case when e > ${n.bigExperiments} and e % 50 = 49 then created + ${31 * DAY} end
-       from (select e, ${NOW - 730 * DAY} + floor(random() * ${700 * DAY})::bigint as created
+              case when e > ${
+                n.bigExperiments
+              } and e % 50 = 49 then 'deleted' else 'active' end,
+              '{}', '{}', created, created + floor(random() * ${
+                30 * DAY
+              })::bigint,
+              case when e > ${
+                n.bigExperiments
+              } and e % 50 = 49 then created + ${31 * DAY} end
+       from (select e, ${NOW - 730 * DAY} + floor(random() * ${
+          700 * DAY
+        })::bigint as created
              from generate_series(1, ${n.experiments}) e) s`,
-    );
-    await db.query(
-      `insert into tags (resource_id, key, value)
-       select id, k.key, case k.key when 'domain' then ${pick(['nlp', 'vision', 'speech', 'tabular', 'rl', 'multimodal'])}
-                                    else ${pick(['research', 'staging', 'production'])} end
+      );
+      await db.query(
+        `insert into tags (resource_id, key, value)
+       select id, k.key, case k.key when 'domain' then ${pick([
+         'nlp',
+         'vision',
+         'speech',
+         'tabular',
+         'rl',
+         'multimodal',
+       ])}
+                                    else ${pick([
+                                      'research',
+                                      'staging',
+                                      'production',
+                                    ])} end
        from assets cross join (values ('domain'), ('stage')) k(key) where kind = 'experiment'`,
-    );
-  });
+      );
+    },
+  );
 
-  await step(`runs: ${n.runs.toLocaleString('en')} (status mix, start times over a year)`, async () => {
-    // Runs 1..200,000 go to the 10 big experiments (20,000 each), the rest spread evenly
-    // (about 80 each) over the other 9,990.
-    await db.query(
-      `insert into runs (id, experiment_id, name, status, start_time, end_time, lifecycle, created_at, updated_at, deleted_at)
+  await step(
+    `runs: ${n.runs.toLocaleString(
+      'en',
+    )} (status mix, start times over a year)`,
+    async () => {
+      // Runs 1..200,000 go to the 10 big experiments (20,000 each), the rest spread evenly
+      // (about 80 each) over the other 9,990.
+      await db.query(
+        `insert into runs (id, experiment_id, name, status, start_time, end_time, lifecycle, created_at, updated_at, deleted_at)
        select md5('run' || i)::uuid::text, md5('exp' || e)::uuid::text,
-              ${arr(ADJ)}[1 + i % 16] || '-' || ${arr(ANIMALS)}[1 + (i / 16) % 16] || '-' || i,
+              ${arr(ADJ)}[1 + i % 16] || '-' || ${arr(
+          ANIMALS,
+        )}[1 + (i / 16) % 16] || '-' || i,
               status,
               case when status = 'SCHEDULED' then null else t0 end,
               case when status in ('FINISHED', 'FAILED', 'KILLED') then t0 + dur end,
@@ -224,39 +382,75 @@ async function seed() {
                     case when r < 0.70 then 'FINISHED' when r < 0.80 then 'FAILED' when r < 0.85 then 'KILLED'
                          when r < 0.95 then 'RUNNING' else 'SCHEDULED' end as status
              from (select i,
-                          case when i <= ${n.runsInBigExperiments} then 1 + i % ${n.bigExperiments}
-                               else ${n.bigExperiments + 1} + i % ${n.experiments - n.bigExperiments} end as e,
-                          ${NOW - 365 * DAY} + floor(random() * ${365 * DAY})::bigint as t0,
+                          case when i <= ${
+                            n.runsInBigExperiments
+                          } then 1 + i % ${n.bigExperiments}
+                               else ${n.bigExperiments + 1} + i % ${
+          n.experiments - n.bigExperiments
+        } end as e,
+                          ${NOW - 365 * DAY} + floor(random() * ${
+          365 * DAY
+        })::bigint as t0,
                           floor(60000 + random() * 6 * 3600000)::bigint as dur,
                           random() as r
                    from generate_series(1, ${n.runs}) i) g) s`,
-    );
-  });
+      );
+    },
+  );
 
-  await step(`run_params: ${(n.runs * 3).toLocaleString('en')} (lr, batch_size, optimizer)`, () =>
-    db.query(
-      `insert into run_params (run_id, key, value)
+  await step(
+    `run_params: ${(n.runs * 3).toLocaleString(
+      'en',
+    )} (lr, batch_size, optimizer)`,
+    () =>
+      db.query(
+        `insert into run_params (run_id, key, value)
        select r.id, k.key, case k.key
-                when 'lr' then ${pick(['0.1', '0.03', '0.01', '0.003', '0.001', '0.0003', '0.0001'])}
+                when 'lr' then ${pick([
+                  '0.1',
+                  '0.03',
+                  '0.01',
+                  '0.003',
+                  '0.001',
+                  '0.0003',
+                  '0.0001',
+                ])}
                 when 'batch_size' then ${pick(['16', '32', '64', '128', '256'])}
                 else ${pick(['adam', 'adamw', 'sgd', 'rmsprop'])} end
        from runs r cross join (values ('lr'), ('batch_size'), ('optimizer')) k(key)`,
-    ),
+      ),
   );
 
-  await step(`run_tags: ${(n.runs * 2).toLocaleString('en')} (mlflow.user, model_family)`, () =>
-    db.query(
-      `insert into run_tags (run_id, key, value)
+  await step(
+    `run_tags: ${(n.runs * 2).toLocaleString(
+      'en',
+    )} (mlflow.user, model_family)`,
+    () =>
+      db.query(
+        `insert into run_tags (run_id, key, value)
        select r.id, k.key, case k.key
                 when 'mlflow.user' then 'user-' || lpad(floor(random() * 300)::text, 3, '0')
-                else ${pick(['llama', 'mistral', 'bert', 't5', 'gpt', 'whisper', 'vit', 'xgboost'])} end
+                else ${pick([
+                  'llama',
+                  'mistral',
+                  'bert',
+                  't5',
+                  'gpt',
+                  'whisper',
+                  'vit',
+                  'xgboost',
+                ])} end
        from runs r cross join (values ('mlflow.user'), ('model_family')) k(key)`,
-    ),
+      ),
   );
 
-  await step(`run_latest_metrics: ${(n.runs * 3).toLocaleString('en')} (accuracy, loss, f1)`, () =>
-    db.query(
-      `insert into run_latest_metrics (run_id, key, value, step, timestamp)
+  await step(
+    `run_latest_metrics: ${(n.runs * 3).toLocaleString(
+      'en',
+    )} (accuracy, loss, f1)`,
+    () =>
+      db.query(
+        `insert into run_latest_metrics (run_id, key, value, step, timestamp)
        select s.id, k.key,
               case k.key when 'accuracy' then s.a
                          when 'f1' then greatest(0, s.a - 0.1 * s.r)
@@ -267,17 +461,25 @@ async function seed() {
                     coalesce(end_time, start_time, created_at) as ts
              from runs) s
        cross join (values ('accuracy'), ('loss'), ('f1')) k(key)`,
-    ),
+      ),
   );
 
   await step(
-    `metric_points: ${(n.seriesRuns * n.pointsPerSeries).toLocaleString('en')} (${n.seriesRuns} runs x ${n.pointsPerSeries.toLocaleString('en')} loss points)`,
+    `metric_points: ${(n.seriesRuns * n.pointsPerSeries).toLocaleString(
+      'en',
+    )} (${n.seriesRuns} runs x ${n.pointsPerSeries.toLocaleString(
+      'en',
+    )} loss points)`,
     async () => {
       // The runs with a full history: run 1000, 2000, ... (a fifth of them in big experiment 1).
       await db.query(
         `create temp table bench_series as
          select k as n, r.id, coalesce(r.start_time, r.created_at) as t0
-         from generate_series(1, ${n.seriesRuns}) k join runs r on r.id = md5('run' || (k * ${n.runs / n.seriesRuns}))::uuid::text`,
+         from generate_series(1, ${
+           n.seriesRuns
+         }) k join runs r on r.id = md5('run' || (k * ${
+          n.runs / n.seriesRuns
+        }))::uuid::text`,
       );
       // Appended the way concurrent runs log: 500-point batches of every run interleaved, so one
       // run's points are spread over the table as in production, not stored contiguously.
@@ -295,15 +497,37 @@ async function seed() {
   );
 
   await step(
-    `datasets: ${n.datasets.toLocaleString('en')} x ${n.versionsPerDataset} versions; endpoints: ${n.endpoints}`,
+    `datasets: ${n.datasets.toLocaleString('en')} x ${
+      n.versionsPerDataset
+    } versions; endpoints: ${n.endpoints}`,
     async () => {
       await db.query(
         `insert into assets (id, kind, name, description, owner, lifecycle, spec, status, created_at, updated_at)
          select md5('ds' || d)::uuid::text, 'dataset',
-                ${arr(['web', 'support-tickets', 'reviews', 'clicks', 'speech', 'images', 'docs', 'code'])}[1 + d % 8] || '-'
-                  || ${arr(['en', 'de', 'fr', 'multi', 'raw', 'clean'])}[1 + (d / 8) % 6] || '-' || lpad(d::text, 4, '0'),
-                'Dataset ' || d, (${arr(OWNERS)})[1 + d % ${OWNERS.length}], 'active', '{}', '{}',
-                ${NOW - 400 * DAY} + d::bigint * ${6 * 3600000}, ${NOW - 400 * DAY} + d::bigint * ${6 * 3600000} + ${2 * DAY}
+                ${arr([
+                  'web',
+                  'support-tickets',
+                  'reviews',
+                  'clicks',
+                  'speech',
+                  'images',
+                  'docs',
+                  'code',
+                ])}[1 + d % 8] || '-'
+                  || ${arr([
+                    'en',
+                    'de',
+                    'fr',
+                    'multi',
+                    'raw',
+                    'clean',
+                  ])}[1 + (d / 8) % 6] || '-' || lpad(d::text, 4, '0'),
+                'Dataset ' || d, (${arr(OWNERS)})[1 + d % ${
+          OWNERS.length
+        }], 'active', '{}', '{}',
+                ${NOW - 400 * DAY} + d::bigint * ${6 * 3600000}, ${
+          NOW - 400 * DAY
+        } + d::bigint * ${6 * 3600000} + ${2 * DAY}
          from generate_series(1, ${n.datasets}) d`,
       );
       await db.query(
@@ -311,19 +535,31 @@ async function seed() {
          select md5('dsv' || d || '-' || v)::uuid::text, md5('ds' || d)::uuid::text, 'v' || v, 'Revision ' || v,
                 json_build_object('uri', 's3://datasets/ds-' || d || '/v' || v, 'format', 'parquet',
                                   'sizeBytes', (d * 1048576 + v * 4096), 'fileCount', 10 + d % 90)::text,
-                ${NOW - 400 * DAY} + d::bigint * ${6 * 3600000} + v::bigint * ${DAY}, ${NOW - 400 * DAY} + d::bigint * ${6 * 3600000} + v::bigint * ${DAY}
-         from generate_series(1, ${n.datasets}) d cross join generate_series(1, ${n.versionsPerDataset}) v`,
+                ${NOW - 400 * DAY} + d::bigint * ${
+          6 * 3600000
+        } + v::bigint * ${DAY}, ${NOW - 400 * DAY} + d::bigint * ${
+          6 * 3600000
+        } + v::bigint * ${DAY}
+         from generate_series(1, ${
+           n.datasets
+         }) d cross join generate_series(1, ${n.versionsPerDataset}) v`,
       );
       await db.query(
         `insert into assets (id, kind, name, description, owner, lifecycle, spec, status, created_at, updated_at)
          select md5('ep' || p)::uuid::text, 'endpoint',
-                ${arr(PROJECTS)}[1 + p % ${PROJECTS.length}] || '-' || ${arr(TASKS)}[1 + (p / ${PROJECTS.length}) % ${TASKS.length}]
+                ${arr(PROJECTS)}[1 + p % ${PROJECTS.length}] || '-' || ${arr(
+          TASKS,
+        )}[1 + (p / ${PROJECTS.length}) % ${TASKS.length}]
                   || '-serving-' || lpad(p::text, 3, '0'),
-                'Serving endpoint ' || p, (${arr(OWNERS)})[1 + p % ${OWNERS.length}], 'active',
+                'Serving endpoint ' || p, (${arr(OWNERS)})[1 + p % ${
+          OWNERS.length
+        }], 'active',
                 json_build_object('runtime', 'builtin', 'minReplicas', 1, 'maxReplicas', 3, 'generation', 1,
                                   'url', 'http://serving.example/ep-' || p)::text,
                 json_build_object('state', 'Ready')::text,
-                ${NOW - 200 * DAY} + p::bigint * ${DAY}, ${NOW - 200 * DAY} + p::bigint * ${DAY}
+                ${NOW - 200 * DAY} + p::bigint * ${DAY}, ${
+          NOW - 200 * DAY
+        } + p::bigint * ${DAY}
          from generate_series(1, ${n.endpoints}) p`,
       );
     },
@@ -335,27 +571,45 @@ async function seed() {
     byTable.get(item.table).push(item.sql);
   }
   for (const [table, statements] of byTable) {
-    await step(`keys and indexes: ${table} (${statements.length})`, async () => {
-      for (const sql of statements) await db.query(sql);
-    });
+    await step(
+      `keys and indexes: ${table} (${statements.length})`,
+      async () => {
+        for (const sql of statements) await db.query(sql);
+      },
+    );
   }
-  await step(`foreign keys, validated (${rebuild.foreignKeys.length})`, async () => {
-    for (const fk of rebuild.foreignKeys) await db.query(fk.sql);
-  });
+  await step(
+    `foreign keys, validated (${rebuild.foreignKeys.length})`,
+    async () => {
+      for (const fk of rebuild.foreignKeys) await db.query(fk.sql);
+    },
+  );
   await step('latest loss of the 1,000 series = their last point', () =>
     db.query(
       `update run_latest_metrics m set value = p.value, step = p.step, timestamp = p.timestamp
-       from bench_series r join metric_points p on p.run_id = r.id and p.key = 'loss' and p.step = ${n.pointsPerSeries - 1}
+       from bench_series r join metric_points p on p.run_id = r.id and p.key = 'loss' and p.step = ${
+         n.pointsPerSeries - 1
+       }
        where m.run_id = r.id and m.key = 'loss'`,
     ),
   );
   await step('VACUUM (ANALYZE)', () => db.query('vacuum (analyze)'));
 
   const total = timings.reduce((sum, t) => sum + t.ms, 0);
-  await db.query(`create table if not exists bench_seed_info (key text primary key, value text not null)`);
-  await db.query(`insert into bench_seed_info values ('dataset', $1) on conflict (key) do update set value = excluded.value`, [
-    JSON.stringify({ ...wanted, seededAt: new Date().toISOString(), timings, totalMs: total }),
-  ]);
+  await db.query(
+    `create table if not exists bench_seed_info (key text primary key, value text not null)`,
+  );
+  await db.query(
+    `insert into bench_seed_info values ('dataset', $1) on conflict (key) do update set value = excluded.value`,
+    [
+      JSON.stringify({
+        ...wanted,
+        seededAt: new Date().toISOString(),
+        timings,
+        totalMs: total,
+      }),
+    ],
+  );
   await db.end();
   log(`${'seeded in total'.padEnd(58)} ${fmtSeconds(total).padStart(8)}`);
   return { seeded: true, timings, totalMs: total };
@@ -365,8 +619,15 @@ async function main() {
   let result;
   const marker = reseed ? { reason: 'BENCH_RESEED=1' } : await existingMarker();
   if (marker.ok) {
-    log(`${BENCH_DB} already holds the full data set (seeded ${marker.seededAt}); BENCH_RESEED=1 seeds again`);
-    result = { seeded: false, seededAt: marker.seededAt, timings: marker.timings, totalMs: marker.timings.reduce((s, t) => s + t.ms, 0) };
+    log(
+      `${BENCH_DB} already holds the full data set (seeded ${marker.seededAt}); BENCH_RESEED=1 seeds again`,
+    );
+    result = {
+      seeded: false,
+      seededAt: marker.seededAt,
+      timings: marker.timings,
+      totalMs: marker.timings.reduce((s, t) => s + t.ms, 0),
+    };
   } else {
     log(`seeding ${BENCH_DB}: ${marker.reason}`);
     result = await seed();

@@ -8,7 +8,8 @@
 source "$(dirname "$0")/../lib/common.sh"
 source "$(dirname "$0")/../lib/versions.sh"
 
-DIR="$TOOLS/services/mlflow"
+# A second instance (the fault test kills and restarts its own) sets its own folder and port.
+DIR="${LLM_OPS_MLFLOW_DIR:-$TOOLS/services/mlflow}"
 VENV="$TOOLS/venv-mlflow"
 REQUIREMENTS="$ROOT/scripts/services/mlflow-requirements.txt"
 STAMP="$VENV/.requirements.sha256"

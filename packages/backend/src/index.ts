@@ -33,5 +33,8 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 
 // LLM Ops for Backstage
 backend.add(import('@llm-ops/backstage-plugin-llm-ops-backend'));
+// Tool modules register adapters only for what app-config configures (llmOps.mlflow, ...).
+backend.add(import('@llm-ops/backstage-plugin-llm-ops-backend-module-mlflow'));
+backend.add(import('@llm-ops/backstage-plugin-catalog-backend-module-llm-ops'));
 
 backend.start();

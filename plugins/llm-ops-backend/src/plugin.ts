@@ -12,6 +12,8 @@ import { createRouter } from './service/createRouter';
 import { readLlmOpsConfig } from './integrations/config';
 import { Integrations } from './integrations/Integrations';
 import { scheduleIntegrationTasks } from './integrations/schedule';
+import { seedDemoData } from './demo/seedDemoData';
+import path from 'node:path';
 
 /**
  * The llm-ops backend plugin: the /llm-ops/v1 REST API over the plugin's own store, kept fresh
@@ -25,8 +27,14 @@ export const llmOpsPlugin = createBackendPlugin({
     const adapters: LlmOpsAdapter[] = [];
     env.registerExtensionPoint(llmOpsIntegrationsExtensionPoint, {
       addAdapter(adapter) {
-        if (adapters.some(a => a.id === adapter.id && a.category === adapter.category)) {
-          throw new Error(`An llm-ops ${adapter.category} adapter with id '${adapter.id}' is already registered`);
+        if (
+          adapters.some(
+            a => a.id === adapter.id && a.category === adapter.category,
+          )
+        ) {
+          throw new Error(
+            `An llm-ops ${adapter.category} adapter with id '${adapter.id}' is already registered`,
+          );
         }
         adapters.push(adapter);
       },
@@ -45,12 +53,33 @@ export const llmOpsPlugin = createBackendPlugin({
         config: coreServices.rootConfig,
         scheduler: coreServices.scheduler,
       },
-      async init({ httpRouter, rootHttpRouter, permissionsRegistry, scheduler, ...deps }) {
+      async init({
+        httpRouter,
+        rootHttpRouter,
+        permissionsRegistry,
+        scheduler,
+        ...deps
+      }) {
         permissionsRegistry.addPermissions(llmOpsPermissions);
         const db = await openDatabase(deps.database);
-        const integrations = new Integrations(adapters, readLlmOpsConfig(deps.config), deps.logger);
+        const settings = readLlmOpsConfig(deps.config);
+        const integrations = new Integrations(adapters, settings, deps.logger);
+        // Demo data belongs to the embedded default: never with a tracking tool, never into a
+        // store that already holds something.
+        if (settings.demoData.enabled && !integrations.tracking()) {
+          await seedDemoData({
+            db,
+            file: path.resolve(settings.demoData.file),
+            logger: deps.logger,
+          });
+        }
         const router = await createRouter({ ...deps, db, integrations });
-        await scheduleIntegrationTasks({ db, integrations, scheduler, logger: deps.logger });
+        await scheduleIntegrationTasks({
+          db,
+          integrations,
+          scheduler,
+          logger: deps.logger,
+        });
         // The router authenticates every non-public route itself (see authenticate.ts) so that
         // a missing token is answered in the envelope; Backstage's barrier would answer in its
         // own format first.

@@ -4,4 +4,5 @@
  * @packageDocumentation
  */
 export * from './envelope';
+export * from './kinds';
 export * from './permissions';

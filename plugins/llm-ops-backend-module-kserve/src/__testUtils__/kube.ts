@@ -93,11 +93,14 @@ export async function closedPort(): Promise<number> {
   return port;
 }
 
+export const sleep = (ms: number) =>
+  new Promise<void>(done => setTimeout(done, ms));
+
 /** Polls `check` until it returns something truthy, or fails after `timeoutMs`. */
 export async function waitFor<T>(
   check: () => T | undefined | false,
   what: string,
-  timeoutMs = 5_000,
+  timeoutMs = 10_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -109,6 +112,3 @@ export async function waitFor<T>(
     await sleep(50);
   }
 }
-
-export const sleep = (ms: number) =>
-  new Promise<void>(done => setTimeout(done, ms));

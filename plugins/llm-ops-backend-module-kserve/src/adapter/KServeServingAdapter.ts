@@ -122,13 +122,19 @@ export class KServeServingAdapter implements ServingAdapter {
         );
       }
       const rolledOut =
-        current.metadata?.annotations?.[KSERVE_ANNOTATIONS.stableModelVersionId];
+        current.metadata?.annotations?.[
+          KSERVE_ANNOTATIONS.stableModelVersionId
+        ];
       if (rolledOut !== stable.modelVersionId) {
         throw new KubernetesAdapterError(
           409,
-          `InferenceService ${namespace}/${endpoint.name} on cluster '${this.client.name}' was rolled out with model version ${
+          `InferenceService ${namespace}/${endpoint.name} on cluster '${
+            this.client.name
+          }' was rolled out with model version ${
             rolledOut ?? '(none recorded)'
-          }, not the canary's stable version ${stable.modelVersionId}; KServe splits canary traffic with the previously rolled-out revision only`,
+          }, not the canary's stable version ${
+            stable.modelVersionId
+          }; KServe splits canary traffic with the previously rolled-out revision only`,
         );
       }
     }

@@ -30,23 +30,21 @@ export function toServedEndpointState(
     cluster,
     namespace: object.metadata?.namespace,
     url: stringOr(status.url) ?? stringOr(status.address?.url) ?? null,
-    state:
-      ready?.status === 'True'
-        ? 'Ready'
-        : ready?.status === 'False'
-        ? 'NotReady'
-        : 'Unknown',
+    state: stateOf(ready),
     conditions,
-    traffic: readTraffic(
-      predictor,
-      object.metadata?.annotations ?? {},
-    ),
+    traffic: readTraffic(predictor, object.metadata?.annotations ?? {}),
   };
   const latestReady = stringOr(predictor.latestReadyRevision);
   const latestRolledOut = stringOr(predictor.latestRolledoutRevision);
   if (latestReady) state.latestReadyRevision = latestReady;
   if (latestRolledOut) state.latestRolledOutRevision = latestRolledOut;
   return state;
+}
+
+function stateOf(ready: Condition | undefined): ServedEndpointState['state'] {
+  if (ready?.status === 'True') return 'Ready';
+  if (ready?.status === 'False') return 'NotReady';
+  return 'Unknown';
 }
 
 function readConditions(value: unknown): Condition[] {

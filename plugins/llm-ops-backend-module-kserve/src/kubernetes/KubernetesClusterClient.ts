@@ -110,9 +110,9 @@ export class KubernetesClusterClient {
         kubeConfig.loadFromFile(cluster.kubeconfigPath);
       } catch (error) {
         throw new Error(
-          `Could not read the kubeconfig of cluster '${cluster.name}' at '${cluster.kubeconfigPath}': ${
-            (error as Error).message
-          }`,
+          `Could not read the kubeconfig of cluster '${cluster.name}' at '${
+            cluster.kubeconfigPath
+          }': ${(error as Error).message}`,
         );
       }
       if (!kubeConfig.getCurrentCluster()) {
@@ -196,27 +196,17 @@ export class KubernetesClusterClient {
    */
   async list(
     type: CustomResourceType,
-    options: { namespace?: string; labelSelector?: string; limit?: number } = {},
+    options: {
+      namespace?: string;
+      labelSelector?: string;
+      limit?: number;
+    } = {},
   ): Promise<KubernetesObjectList> {
     const items: KubernetesObject[] = [];
     let continueToken: string | undefined;
     let resourceVersion: string | undefined;
-    const path = this.path(type, options.namespace);
     do {
-      const page: any = await this.call('GET', path, () => {
-        const query = {
-          ...this.base(type),
-          labelSelector: options.labelSelector,
-          limit: options.limit ?? LIST_PAGE_SIZE,
-          _continue: continueToken,
-        };
-        return type.namespaced && options.namespace !== undefined
-          ? this.api.listNamespacedCustomObject(
-              { ...query, namespace: options.namespace },
-              this.options(),
-            )
-          : this.api.listClusterCustomObject(query, this.options());
-      });
+      const page: any = await this.listPage(type, options, continueToken);
       items.push(...((page?.items as KubernetesObject[]) ?? []));
       continueToken =
         options.limit === undefined
@@ -225,6 +215,27 @@ export class KubernetesClusterClient {
       resourceVersion = page?.metadata?.resourceVersion ?? resourceVersion;
     } while (continueToken);
     return { items, resourceVersion };
+  }
+
+  private listPage(
+    type: CustomResourceType,
+    options: { namespace?: string; labelSelector?: string; limit?: number },
+    continueToken: string | undefined,
+  ): Promise<unknown> {
+    return this.call('GET', this.path(type, options.namespace), () => {
+      const query = {
+        ...this.base(type),
+        labelSelector: options.labelSelector,
+        limit: options.limit ?? LIST_PAGE_SIZE,
+        _continue: continueToken,
+      };
+      return type.namespaced && options.namespace !== undefined
+        ? this.api.listNamespacedCustomObject(
+            { ...query, namespace: options.namespace },
+            this.options(),
+          )
+        : this.api.listClusterCustomObject(query, this.options());
+    });
   }
 
   /** Creates an object (POST); `metadata.generateName` works here. */

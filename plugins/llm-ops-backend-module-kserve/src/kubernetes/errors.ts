@@ -114,7 +114,10 @@ export function toKubernetesError(
       reason: status?.reason,
       causes: status?.causes,
       serverMessage:
-        status?.message ?? String(error.body ?? '').slice(0, 300).trim(),
+        status?.message ??
+        String(error.body ?? '')
+          .slice(0, 300)
+          .trim(),
     });
   }
   const name = (error as { name?: string })?.name;

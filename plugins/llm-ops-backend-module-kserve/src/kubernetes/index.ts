@@ -1,6 +1,9 @@
 export { readKubernetesClusters } from './config';
 export type { KubernetesClusterConfig } from './config';
-export { KubernetesClusterClient, FIELD_MANAGER } from './KubernetesClusterClient';
+export {
+  KubernetesClusterClient,
+  FIELD_MANAGER,
+} from './KubernetesClusterClient';
 export type {
   CustomResourceType,
   KubernetesObject,

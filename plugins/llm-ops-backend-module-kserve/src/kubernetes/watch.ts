@@ -36,7 +36,9 @@ export type WatchObjectsOptions = {
  *
  * @public
  */
-export async function watchObjects(options: WatchObjectsOptions): Promise<void> {
+export async function watchObjects(
+  options: WatchObjectsOptions,
+): Promise<void> {
   const { client, type, signal } = options;
   const initialMs = options.backoff?.initialMs ?? 500;
   const maxMs = options.backoff?.maxMs ?? 30_000;
@@ -59,9 +61,9 @@ export async function watchObjects(options: WatchObjectsOptions): Promise<void> 
       if (signal.aborted) break;
       failures += 1;
       options.logger?.warn(
-        `Watch of ${type.plural} on cluster '${client.name}' failed (attempt ${failures}); retrying: ${messageOf(
-          error,
-        )}`,
+        `Watch of ${type.plural} on cluster '${
+          client.name
+        }' failed (attempt ${failures}); retrying: ${messageOf(error)}`,
       );
     }
     if (failures > 0 && !signal.aborted) {
@@ -118,6 +120,7 @@ function watchOnce(
   return new Promise<WatchOutcome>(resolve => {
     let request: AbortController | undefined;
     let settled = false;
+    let onAbort = () => {};
     const finish = (error?: unknown) => {
       if (settled) return;
       settled = true;
@@ -137,10 +140,14 @@ function watchOnce(
         productive,
         error: normalEnd
           ? undefined
-          : toKubernetesError(error, { cluster: client.name, method: 'WATCH', path }),
+          : toKubernetesError(error, {
+              cluster: client.name,
+              method: 'WATCH',
+              path,
+            }),
       });
     };
-    const onAbort = () => finish();
+    onAbort = () => finish();
     signal.addEventListener('abort', onAbort);
 
     new Watch(client.kubeConfig)
@@ -181,7 +188,9 @@ function watchOnce(
                 finish(
                   Object.assign(
                     new Error(
-                      `watch error ${object?.code ?? ''} ${object?.reason ?? ''}: ${object?.message ?? ''}`,
+                      `watch error ${object?.code ?? ''} ${
+                        object?.reason ?? ''
+                      }: ${object?.message ?? ''}`,
                     ),
                     { status: object?.code },
                   ),
@@ -226,9 +235,9 @@ function emit(
   } catch (error) {
     // A failing consumer must not end the watch; it sees the next event.
     options.logger?.error(
-      `Handling a ${options.type.plural} watch event of cluster '${options.client.name}' failed: ${messageOf(
-        error,
-      )}`,
+      `Handling a ${options.type.plural} watch event of cluster '${
+        options.client.name
+      }' failed: ${messageOf(error)}`,
     );
   }
 }

@@ -30,7 +30,13 @@ type Hop = { type: GraphNodeType; id: string; relation: string };
 // into the actor for `used` and `serves`, out of it for `produced` and `ran`.
 const flowsIntoActor = new Set(['used', 'serves']);
 
-const assetKinds = new Set<GraphNodeType>(['experiment', 'model', 'dataset', 'endpoint', 'pipeline']);
+const assetKinds = new Set<GraphNodeType>([
+  'experiment',
+  'model',
+  'dataset',
+  'endpoint',
+  'pipeline',
+]);
 
 /**
  * The lineage graph of one resource: a breadth-first walk over lineage_edges, upstream and
@@ -45,26 +51,53 @@ export class LineageGraph {
     const rootId = await this.resolveRoot(type, idOrName);
     const nodes = new Map<string, GraphNode>();
     const edges = new Map<string, GraphEdge>();
-    nodes.set(rootId, { type, id: rootId, label: '', direction: 'root', distance: 0 });
+    nodes.set(rootId, {
+      type,
+      id: rootId,
+      label: '',
+      direction: 'root',
+      distance: 0,
+    });
 
     // Contained resources (runs of an experiment, versions of a model) sit one level below the
     // root and are walked from, in both directions.
     const contained = await this.childrenOf(type, rootId);
     for (const child of contained) {
-      nodes.set(child.id, { type: child.type, id: child.id, label: '', direction: 'downstream', distance: 1 });
-      edges.set(`${rootId}>${child.id}`, { from: rootId, to: child.id, relation: 'contains' });
+      nodes.set(child.id, {
+        type: child.type,
+        id: child.id,
+        label: '',
+        direction: 'downstream',
+        distance: 1,
+      });
+      edges.set(`${rootId}>${child.id}`, {
+        from: rootId,
+        to: child.id,
+        relation: 'contains',
+      });
     }
     const seeds = [{ id: rootId, type }, ...contained];
     for (const direction of ['upstream', 'downstream'] as const) {
       let frontier = seeds.map(s => s.id);
-      for (let distance = 1; distance <= depth && frontier.length > 0; distance++) {
+      for (
+        let distance = 1;
+        distance <= depth && frontier.length > 0;
+        distance++
+      ) {
         const hops = await this.step(frontier, direction);
         const next: string[] = [];
         for (const [fromId, hop] of hops) {
-          const [a, b] = direction === 'upstream' ? [hop.id, fromId] : [fromId, hop.id];
+          const [a, b] =
+            direction === 'upstream' ? [hop.id, fromId] : [fromId, hop.id];
           edges.set(`${a}>${b}`, { from: a, to: b, relation: hop.relation });
           if (!nodes.has(hop.id)) {
-            nodes.set(hop.id, { type: hop.type, id: hop.id, label: '', direction, distance });
+            nodes.set(hop.id, {
+              type: hop.type,
+              id: hop.id,
+              label: '',
+              direction,
+              distance,
+            });
             next.push(hop.id);
           }
         }
@@ -72,10 +105,17 @@ export class LineageGraph {
       }
     }
     await this.label([...nodes.values()]);
-    return { root: rootId, nodes: [...nodes.values()], edges: [...edges.values()] };
+    return {
+      root: rootId,
+      nodes: [...nodes.values()],
+      edges: [...edges.values()],
+    };
   }
 
-  private async resolveRoot(type: GraphNodeType, idOrName: string): Promise<string> {
+  private async resolveRoot(
+    type: GraphNodeType,
+    idOrName: string,
+  ): Promise<string> {
     let row: { id: string } | undefined;
     if (assetKinds.has(type)) {
       row = await this.db('assets')
@@ -100,17 +140,27 @@ export class LineageGraph {
     return row.id;
   }
 
-  private async childrenOf(type: GraphNodeType, id: string): Promise<Array<{ type: GraphNodeType; id: string }>> {
+  private async childrenOf(
+    type: GraphNodeType,
+    id: string,
+  ): Promise<Array<{ type: GraphNodeType; id: string }>> {
     if (type === 'experiment') {
-      const ids = await this.db('runs').where({ experiment_id: id, lifecycle: 'active' }).pluck('id');
+      const ids = await this.db('runs')
+        .where({ experiment_id: id, lifecycle: 'active' })
+        .pluck('id');
       return ids.map(i => ({ type: 'run' as const, id: i }));
     }
     if (type === 'model' || type === 'dataset') {
       const ids = await this.db('versions').where({ asset_id: id }).pluck('id');
-      return ids.map(i => ({ type: `${type}-version` as GraphNodeType, id: i }));
+      return ids.map(i => ({
+        type: `${type}-version` as GraphNodeType,
+        id: i,
+      }));
     }
     if (type === 'pipeline') {
-      const ids = await this.db('pipeline_runs').where({ pipeline_id: id }).pluck('id');
+      const ids = await this.db('pipeline_runs')
+        .where({ pipeline_id: id })
+        .pluck('id');
       return ids.map(i => ({ type: 'pipeline-run' as const, id: i }));
     }
     return [];
@@ -127,13 +177,25 @@ export class LineageGraph {
     for (const r of rows) {
       // Data source and sink of this edge.
       const [source, sink] = flowsIntoActor.has(r.relation)
-        ? [{ id: r.to_id, type: r.to_type }, { id: r.from_id, type: r.from_type }]
-        : [{ id: r.from_id, type: r.from_type }, { id: r.to_id, type: r.to_type }];
+        ? [
+            { id: r.to_id, type: r.to_type },
+            { id: r.from_id, type: r.from_type },
+          ]
+        : [
+            { id: r.from_id, type: r.from_type },
+            { id: r.to_id, type: r.to_type },
+          ];
       if (direction === 'upstream' && inFrontier.has(sink.id)) {
-        hops.push([sink.id, { id: source.id, type: source.type, relation: r.relation }]);
+        hops.push([
+          sink.id,
+          { id: source.id, type: source.type, relation: r.relation },
+        ]);
       }
       if (direction === 'downstream' && inFrontier.has(source.id)) {
-        hops.push([source.id, { id: sink.id, type: sink.type, relation: r.relation }]);
+        hops.push([
+          source.id,
+          { id: sink.id, type: sink.type, relation: r.relation },
+        ]);
       }
     }
     return hops;
@@ -141,29 +203,56 @@ export class LineageGraph {
 
   /** Human labels: names of assets and runs, `model v3` and `dataset@label` for versions. */
   private async label(nodes: GraphNode[]) {
-    const ids = (t: (n: GraphNode) => boolean) => nodes.filter(t).map(n => n.id);
+    const ids = (t: (n: GraphNode) => boolean) =>
+      nodes.filter(t).map(n => n.id);
     const labels = new Map<string, string>();
     const assetIds = ids(n => assetKinds.has(n.type));
     const versionIds = ids(n => n.type.endsWith('-version'));
     const runIds = ids(n => n.type === 'run');
     const pipelineRunIds = ids(n => n.type === 'pipeline-run');
     const [assets, versions, runs, pipelineRuns] = await Promise.all([
-      assetIds.length ? this.db('assets').whereIn('id', assetIds).select('id', 'name') : [],
+      assetIds.length
+        ? this.db('assets').whereIn('id', assetIds).select('id', 'name')
+        : [],
       versionIds.length
         ? this.db('versions')
             .join('assets', 'assets.id', 'versions.asset_id')
             .whereIn('versions.id', versionIds)
-            .select('versions.id as id', 'versions.version as version', 'assets.name as name', 'assets.kind as kind')
+            .select(
+              'versions.id as id',
+              'versions.version as version',
+              'assets.name as name',
+              'assets.kind as kind',
+            )
         : [],
-      runIds.length ? this.db('runs').whereIn('id', runIds).select('id', 'name') : [],
-      pipelineRunIds.length ? this.db('pipeline_runs').whereIn('id', pipelineRunIds).select('id', 'name') : [],
+      runIds.length
+        ? this.db('runs').whereIn('id', runIds).select('id', 'name')
+        : [],
+      pipelineRunIds.length
+        ? this.db('pipeline_runs')
+            .whereIn('id', pipelineRunIds)
+            .select('id', 'name')
+        : [],
     ]);
-    for (const r of [...assets, ...runs, ...pipelineRuns] as Array<{ id: string; name: string }>) {
+    for (const r of [...assets, ...runs, ...pipelineRuns] as Array<{
+      id: string;
+      name: string;
+    }>) {
       labels.set(r.id, r.name);
     }
-    for (const v of versions as Array<{ id: string; version: string; name: string; kind: string }>) {
+    for (const v of versions as Array<{
+      id: string;
+      version: string;
+      name: string;
+      kind: string;
+    }>) {
       // Model versions are numbers (v3); dataset versions are labels or revisions (@2024-06).
-      labels.set(v.id, v.kind === 'model' ? `${v.name} v${v.version}` : `${v.name}@${v.version}`);
+      labels.set(
+        v.id,
+        v.kind === 'model'
+          ? `${v.name} v${v.version}`
+          : `${v.name}@${v.version}`,
+      );
     }
     for (const node of nodes) node.label = labels.get(node.id) ?? node.id;
   }

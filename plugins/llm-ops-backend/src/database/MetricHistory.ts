@@ -39,10 +39,19 @@ export class MetricHistory {
     const query = this.db('metric_points')
       .where({ run_id: runId, key })
       .select('step', 'timestamp', 'value');
-    applyKeyset(query, keyset, cursor ? decodeCursor(cursor, scope) : undefined);
+    applyKeyset(
+      query,
+      keyset,
+      cursor ? decodeCursor(cursor, scope) : undefined,
+    );
     applyKeysetOrder(query, keyset);
     const rows = (await query.limit(pageSize + 1)).map(toPoint);
-    const page = pageOf(rows, pageSize, p => [p.step, p.timestamp, p.value], scope);
+    const page = pageOf(
+      rows,
+      pageSize,
+      p => [p.step, p.timestamp, p.value],
+      scope,
+    );
     return { points: page.items, nextCursor: page.nextCursor ?? null };
   }
 
@@ -65,7 +74,11 @@ export class MetricHistory {
     if (count <= maxPoints) {
       const all = await this.db('metric_points')
         .where({ run_id: runId, key })
-        .orderBy([{ column: 'step' }, { column: 'timestamp' }, { column: 'value' }])
+        .orderBy([
+          { column: 'step' },
+          { column: 'timestamp' },
+          { column: 'value' },
+        ])
         .select('step', 'timestamp', 'value');
       return { points: all.map(toPoint), downsampled: false };
     }
@@ -90,8 +103,12 @@ export class MetricHistory {
               'row_number() over (partition by (step - cast(? as bigint)) / cast(? as bigint) order by value desc, step asc, timestamp asc) as rn_max',
               [lo, width],
             ),
-            this.db.raw('row_number() over (order by step asc, timestamp asc) as rn_first'),
-            this.db.raw('row_number() over (order by step desc, timestamp desc) as rn_last'),
+            this.db.raw(
+              'row_number() over (order by step asc, timestamp asc) as rn_first',
+            ),
+            this.db.raw(
+              'row_number() over (order by step desc, timestamp desc) as rn_last',
+            ),
           )
           .as('ranked'),
       )
@@ -99,7 +116,11 @@ export class MetricHistory {
       .orWhere('rn_max', 1)
       .orWhere('rn_first', 1)
       .orWhere('rn_last', 1)
-      .orderBy([{ column: 'step' }, { column: 'timestamp' }, { column: 'value' }]);
+      .orderBy([
+        { column: 'step' },
+        { column: 'timestamp' },
+        { column: 'value' },
+      ]);
     return { points: rows.map(toPoint), downsampled: true };
   }
 }

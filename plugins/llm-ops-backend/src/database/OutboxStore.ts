@@ -39,7 +39,12 @@ export class OutboxStore {
   /** Queues a write in the caller's transaction, together with its provisional effect. */
   async enqueue(
     tx: Knex,
-    entry: { integration: string; operation: string; resourceId: string; payload: Record<string, unknown> },
+    entry: {
+      integration: string;
+      operation: string;
+      resourceId: string;
+      payload: Record<string, unknown>;
+    },
   ): Promise<number> {
     const now = Date.now();
     const [row] = await tx('outbox')
@@ -73,17 +78,26 @@ export class OutboxStore {
   }
 
   async hasPending(integration: string, tx: Knex = this.db): Promise<boolean> {
-    return !!(await tx('outbox').where({ integration, state: 'pending' }).first('id'));
+    return !!(await tx('outbox')
+      .where({ integration, state: 'pending' })
+      .first('id'));
   }
 
   async depth(integration: string): Promise<number> {
-    const [{ n }] = await this.db('outbox').where({ integration, state: 'pending' }).count({ n: '*' });
+    const [{ n }] = await this.db('outbox')
+      .where({ integration, state: 'pending' })
+      .count({ n: '*' });
     return Number(n);
   }
 
   async markDone(tx: Knex, id: number): Promise<void> {
     const now = Date.now();
-    await tx('outbox').where({ id }).update({ state: 'done', updated_at: now, done_at: now, last_error: null });
+    await tx('outbox').where({ id }).update({
+      state: 'done',
+      updated_at: now,
+      done_at: now,
+      last_error: null,
+    });
   }
 
   async markFailed(id: number, error: string): Promise<void> {

@@ -5,9 +5,15 @@ import { searchRuns, type RunRow, type SearchRunsOptions } from '../query';
 import type { AssetStore } from './AssetStore';
 import { toMillis, toMillisOrNull } from './conversions';
 import { addLineageEdges } from './lineage';
+import { checkKeys } from './tags';
 import { BUILTIN_SOURCE, loadSources, type SourceInfo } from './sources';
 
-export type RunStatus = 'RUNNING' | 'SCHEDULED' | 'FINISHED' | 'FAILED' | 'KILLED';
+export type RunStatus =
+  | 'RUNNING'
+  | 'SCHEDULED'
+  | 'FINISHED'
+  | 'FAILED'
+  | 'KILLED';
 
 export type RunMetricValue = { value: number; step: number; timestamp: number };
 
@@ -48,13 +54,19 @@ export type RunPatch = {
   lifecycle?: 'active' | 'deleted';
 };
 
-export type MetricPointInput = { key: string; value: number; step?: number; timestamp?: number };
+export type MetricPointInput = {
+  key: string;
+  value: number;
+  step?: number;
+  timestamp?: number;
+};
 
 const FINISHED_STATUSES = new Set(['FINISHED', 'FAILED', 'KILLED']);
 
 // Rows per INSERT. knex writes a multi-row insert on SQLite as a compound SELECT, which SQLite
 // caps at 500 terms; PostgreSQL takes larger statements (5 columns x 2000 rows of parameters).
-const insertChunk = (db: Knex) => (db.client.config.client === 'pg' ? 2000 : 400);
+const insertChunk = (db: Knex) =>
+  db.client.config.client === 'pg' ? 2000 : 400;
 
 function fieldError(field: string, message: string) {
   return Object.assign(new InputError(message), { field });
@@ -65,10 +77,7 @@ function fieldError(field: string, message: string) {
  * metric is kept in its own table as points arrive, so filters and ordering never scan history.
  */
 export class RunStore {
-  constructor(
-    private readonly db: Knex,
-    private readonly assets: AssetStore,
-  ) {}
+  constructor(private readonly db: Knex, private readonly assets: AssetStore) {}
 
   async create(input: RunCreateInput, tx: Knex = this.db): Promise<StoredRun> {
     const experiment = await this.activeExperiment(input.experimentId, tx);
@@ -97,12 +106,18 @@ export class RunStore {
       .get('experiment', idOrName, tx)
       .catch(error => {
         if (error.name === 'NotFoundError') {
-          throw fieldError('experimentId', `No experiment with id or name '${idOrName}'`);
+          throw fieldError(
+            'experimentId',
+            `No experiment with id or name '${idOrName}'`,
+          );
         }
         throw error;
       });
     if (experiment.lifecycle === 'deleted') {
-      throw fieldError('experimentId', `Experiment '${experiment.name}' is deleted; restore it first`);
+      throw fieldError(
+        'experimentId',
+        `Experiment '${experiment.name}' is deleted; restore it first`,
+      );
     }
     return experiment;
   }
@@ -114,7 +129,11 @@ export class RunStore {
     return run;
   }
 
-  async update(runId: string, patch: RunPatch, tx: Knex = this.db): Promise<StoredRun> {
+  async update(
+    runId: string,
+    patch: RunPatch,
+    tx: Knex = this.db,
+  ): Promise<StoredRun> {
     const current = await this.get(runId, tx);
     const now = Date.now();
     const changes: Record<string, unknown> = { updated_at: now };
@@ -122,7 +141,11 @@ export class RunStore {
     if (patch.status !== undefined) {
       changes.status = patch.status;
       // A run that finishes without an explicit end time ends now, as in MLflow.
-      if (FINISHED_STATUSES.has(patch.status) && patch.endTime === undefined && current.endTime === null) {
+      if (
+        FINISHED_STATUSES.has(patch.status) &&
+        patch.endTime === undefined &&
+        current.endTime === null
+      ) {
         changes.end_time = now;
       }
     }
@@ -137,9 +160,14 @@ export class RunStore {
   }
 
   /** A page of matching runs (see searchRuns for the filter and order languages). */
-  async search(options: SearchRunsOptions): Promise<{ items: StoredRun[]; nextCursor: string | null }> {
+  async search(
+    options: SearchRunsOptions,
+  ): Promise<{ items: StoredRun[]; nextCursor: string | null }> {
     const page = await searchRuns(this.db, options);
-    return { items: await this.hydrate(this.db, page.runs), nextCursor: page.nextCursor ?? null };
+    return {
+      items: await this.hydrate(this.db, page.runs),
+      nextCursor: page.nextCursor ?? null,
+    };
   }
 
   /**
@@ -149,13 +177,19 @@ export class RunStore {
    */
   async logBatch(
     runId: string,
-    batch: { metrics?: MetricPointInput[]; params?: Record<string, string>; tags?: Record<string, string> },
+    batch: {
+      metrics?: MetricPointInput[];
+      params?: Record<string, string>;
+      tags?: Record<string, string>;
+    },
     tx: Knex,
   ): Promise<void> {
     const run = await tx('runs').where({ id: runId }).first('id', 'lifecycle');
     if (!run) throw new NotFoundError(`No run with id '${runId}'`);
     if (run.lifecycle === 'deleted') {
-      throw new InputError(`Run '${runId}' is deleted; restore it before logging to it`);
+      throw new InputError(
+        `Run '${runId}' is deleted; restore it before logging to it`,
+      );
     }
     await this.writeParams(tx, runId, batch.params);
     await this.writeTags(tx, runId, batch.tags);
@@ -179,7 +213,11 @@ export class RunStore {
   }
 
   /** Records the dataset versions a run used, as lineage edges. */
-  async addInputs(runId: string, datasetVersionIds: string[], tx: Knex): Promise<void> {
+  async addInputs(
+    runId: string,
+    datasetVersionIds: string[],
+    tx: Knex,
+  ): Promise<void> {
     await this.get(runId, tx);
     const known = await tx('versions')
       .join('assets', 'assets.id', 'versions.asset_id')
@@ -188,7 +226,10 @@ export class RunStore {
       .pluck('versions.id');
     const unknown = datasetVersionIds.filter(id => !known.includes(id));
     if (unknown.length > 0) {
-      throw fieldError('datasetVersionIds', `No dataset version with id ${unknown.map(u => `'${u}'`).join(', ')}`);
+      throw fieldError(
+        'datasetVersionIds',
+        `No dataset version with id ${unknown.map(u => `'${u}'`).join(', ')}`,
+      );
     }
     await addLineageEdges(
       tx,
@@ -202,12 +243,20 @@ export class RunStore {
     );
   }
 
-  private async writeParams(tx: Knex, runId: string, params?: Record<string, string>) {
+  private async writeParams(
+    tx: Knex,
+    runId: string,
+    params?: Record<string, string>,
+  ) {
+    checkKeys('params', params);
     const entries = Object.entries(params ?? {});
     if (entries.length === 0) return;
     const existing = await tx('run_params')
       .where('run_id', runId)
-      .whereIn('key', entries.map(([k]) => k))
+      .whereIn(
+        'key',
+        entries.map(([k]) => k),
+      )
       .select('key', 'value');
     for (const row of existing) {
       if (params![row.key] !== row.value) {
@@ -219,16 +268,26 @@ export class RunStore {
     }
     const fresh = entries.filter(([k]) => !existing.some(r => r.key === k));
     if (fresh.length > 0) {
-      await tx('run_params').insert(fresh.map(([key, value]) => ({ run_id: runId, key, value })));
+      await tx('run_params').insert(
+        fresh.map(([key, value]) => ({ run_id: runId, key, value })),
+      );
     }
   }
 
-  private async writeTags(tx: Knex, runId: string, tags?: Record<string, string>) {
+  private async writeTags(
+    tx: Knex,
+    runId: string,
+    tags?: Record<string, string>,
+  ) {
+    checkKeys('tags', tags);
     const entries = Object.entries(tags ?? {});
     const removed = entries.filter(([, v]) => v === '').map(([k]) => k);
     const kept = entries.filter(([, v]) => v !== '');
     if (removed.length > 0) {
-      await tx('run_tags').where('run_id', runId).whereIn('key', removed).delete();
+      await tx('run_tags')
+        .where('run_id', runId)
+        .whereIn('key', removed)
+        .delete();
     }
     if (kept.length > 0) {
       await tx('run_tags')
@@ -244,7 +303,13 @@ export class RunStore {
    */
   private async updateLatest(
     tx: Knex,
-    points: Array<{ run_id: string; key: string; step: number; timestamp: number; value: number }>,
+    points: Array<{
+      run_id: string;
+      key: string;
+      step: number;
+      timestamp: number;
+      value: number;
+    }>,
   ) {
     const newest = new Map<string, (typeof points)[number]>();
     for (const p of points) {
@@ -252,7 +317,9 @@ export class RunStore {
       if (
         !best ||
         p.step > best.step ||
-        (p.step === best.step && (p.timestamp > best.timestamp || (p.timestamp === best.timestamp && p.value > best.value)))
+        (p.step === best.step &&
+          (p.timestamp > best.timestamp ||
+            (p.timestamp === best.timestamp && p.value > best.value)))
       ) {
         newest.set(p.key, p);
       }
@@ -263,29 +330,40 @@ export class RunStore {
         .onConflict(['run_id', 'key'])
         .merge(['value', 'step', 'timestamp'])
         .where(function newer() {
-          this.where('run_latest_metrics.step', '<', p.step)
-            .orWhere(function sameStep() {
-              this.where('run_latest_metrics.step', p.step).andWhere(function later() {
-                this.where('run_latest_metrics.timestamp', '<', p.timestamp).orWhere(function same() {
-                  this.where('run_latest_metrics.timestamp', p.timestamp).andWhere(
-                    'run_latest_metrics.value',
+          this.where('run_latest_metrics.step', '<', p.step).orWhere(
+            function sameStep() {
+              this.where('run_latest_metrics.step', p.step).andWhere(
+                function later() {
+                  this.where(
+                    'run_latest_metrics.timestamp',
                     '<',
-                    p.value,
-                  );
-                });
-              });
-            });
+                    p.timestamp,
+                  ).orWhere(function same() {
+                    this.where(
+                      'run_latest_metrics.timestamp',
+                      p.timestamp,
+                    ).andWhere('run_latest_metrics.value', '<', p.value);
+                  });
+                },
+              );
+            },
+          );
         });
     }
   }
 
-  private async hydrate(db: Knex, rows: Array<RunRow | Record<string, any>>): Promise<StoredRun[]> {
+  private async hydrate(
+    db: Knex,
+    rows: Array<RunRow | Record<string, any>>,
+  ): Promise<StoredRun[]> {
     const ids = rows.map(r => r.id as string);
     if (ids.length === 0) return [];
     const [params, tags, metrics, inputs, sources] = await Promise.all([
       db('run_params').whereIn('run_id', ids).select('run_id', 'key', 'value'),
       db('run_tags').whereIn('run_id', ids).select('run_id', 'key', 'value'),
-      db('run_latest_metrics').whereIn('run_id', ids).select('run_id', 'key', 'value', 'step', 'timestamp'),
+      db('run_latest_metrics')
+        .whereIn('run_id', ids)
+        .select('run_id', 'key', 'value', 'step', 'timestamp'),
       db('lineage_edges')
         .whereIn('from_id', ids)
         .where({ relation: 'used', to_type: 'dataset-version' })
@@ -293,7 +371,11 @@ export class RunStore {
         .select('from_id', 'to_id'),
       loadSources(db, ids),
     ]);
-    const byRun = <T>(list: any[], fold: (acc: T, row: any) => void, init: () => T) => {
+    const byRun = <T>(
+      list: any[],
+      fold: (acc: T, row: any) => void,
+      init: () => T,
+    ) => {
       const map = new Map<string, T>();
       for (const row of list) {
         const id = row.run_id ?? row.from_id;
@@ -302,16 +384,38 @@ export class RunStore {
       }
       return map;
     };
-    const paramsBy = byRun<Record<string, string>>(params, (acc, r) => { acc[r.key] = r.value; }, () => ({}));
-    const tagsBy = byRun<Record<string, string>>(tags, (acc, r) => { acc[r.key] = r.value; }, () => ({}));
-    const metricsBy = byRun<Record<string, RunMetricValue>>(
-      metrics,
+    const paramsBy = byRun<Record<string, string>>(
+      params,
       (acc, r) => {
-        acc[r.key] = { value: Number(r.value), step: toMillis(r.step), timestamp: toMillis(r.timestamp) };
+        acc[r.key] = r.value;
       },
       () => ({}),
     );
-    const inputsBy = byRun<string[]>(inputs, (acc, r) => { acc.push(r.to_id); }, () => []);
+    const tagsBy = byRun<Record<string, string>>(
+      tags,
+      (acc, r) => {
+        acc[r.key] = r.value;
+      },
+      () => ({}),
+    );
+    const metricsBy = byRun<Record<string, RunMetricValue>>(
+      metrics,
+      (acc, r) => {
+        acc[r.key] = {
+          value: Number(r.value),
+          step: toMillis(r.step),
+          timestamp: toMillis(r.timestamp),
+        };
+      },
+      () => ({}),
+    );
+    const inputsBy = byRun<string[]>(
+      inputs,
+      (acc, r) => {
+        acc.push(r.to_id);
+      },
+      () => [],
+    );
     return rows.map(row => ({
       id: row.id,
       experimentId: row.experiment_id,
@@ -323,7 +427,8 @@ export class RunStore {
       tags: tagsBy.get(row.id) ?? {},
       metrics: metricsBy.get(row.id) ?? {},
       datasetVersionIds: inputsBy.get(row.id) ?? [],
-      lifecycle: (row as any).lifecycle ?? (row.deleted_at ? 'deleted' : 'active'),
+      lifecycle:
+        (row as any).lifecycle ?? (row.deleted_at ? 'deleted' : 'active'),
       createdAt: toMillis(row.created_at),
       updatedAt: toMillis(row.updated_at),
       source: sources.get(row.id) ?? BUILTIN_SOURCE,

@@ -25,7 +25,10 @@ export type LineageEdge = {
 };
 
 /** Records edges once; recording the same edge again is harmless. */
-export async function addLineageEdges(db: Knex, edges: LineageEdge[]): Promise<void> {
+export async function addLineageEdges(
+  db: Knex,
+  edges: LineageEdge[],
+): Promise<void> {
   if (edges.length === 0) return;
   const now = Date.now();
   await db('lineage_edges')

@@ -5,42 +5,96 @@ jest.setTimeout(60_000);
 
 const databases = createTestDatabases();
 const tables = [
-  'assets', 'tags', 'source_refs', 'runs', 'run_params', 'run_tags', 'run_latest_metrics',
-  'metric_points', 'versions', 'aliases', 'pipeline_runs', 'lineage_edges', 'idempotency_keys',
+  'assets',
+  'tags',
+  'source_refs',
+  'runs',
+  'run_params',
+  'run_tags',
+  'run_latest_metrics',
+  'metric_points',
+  'versions',
+  'aliases',
+  'pipeline_runs',
+  'lineage_edges',
+  'idempotency_keys',
 ];
 
 describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
   it('migrate up, hold data, migrate down and up again', async () => {
     const knex = await databases.init(databaseId);
     await knex.migrate.latest({ directory: migrationsDir });
-    for (const table of tables) expect(await knex.schema.hasTable(table)).toBe(true);
+    for (const table of tables)
+      expect(await knex.schema.hasTable(table)).toBe(true);
 
     const now = Date.now();
-    await knex('assets').insert({ id: 'a1', kind: 'experiment', name: 'e', lifecycle: 'active', created_at: now, updated_at: now });
-    await knex('runs').insert({ id: 'r1', experiment_id: 'a1', name: 'r', status: 'RUNNING', lifecycle: 'active', created_at: now, updated_at: now });
-    await knex('metric_points').insert({ run_id: 'r1', key: 'loss', step: 1, timestamp: now, value: 0.5 });
+    await knex('assets').insert({
+      id: 'a1',
+      kind: 'experiment',
+      name: 'e',
+      lifecycle: 'active',
+      created_at: now,
+      updated_at: now,
+    });
+    await knex('runs').insert({
+      id: 'r1',
+      experiment_id: 'a1',
+      name: 'r',
+      status: 'RUNNING',
+      lifecycle: 'active',
+      created_at: now,
+      updated_at: now,
+    });
+    await knex('metric_points').insert({
+      run_id: 'r1',
+      key: 'loss',
+      step: 1,
+      timestamp: now,
+      value: 0.5,
+    });
     // The metric point identity: the same point twice is a conflict, not a duplicate.
     await expect(
-      knex('metric_points').insert({ run_id: 'r1', key: 'loss', step: 1, timestamp: now, value: 0.5 }),
+      knex('metric_points').insert({
+        run_id: 'r1',
+        key: 'loss',
+        step: 1,
+        timestamp: now,
+        value: 0.5,
+      }),
     ).rejects.toThrow();
     // Unique name per kind.
     await expect(
-      knex('assets').insert({ id: 'a2', kind: 'experiment', name: 'e', lifecycle: 'active', created_at: now, updated_at: now }),
+      knex('assets').insert({
+        id: 'a2',
+        kind: 'experiment',
+        name: 'e',
+        lifecycle: 'active',
+        created_at: now,
+        updated_at: now,
+      }),
     ).rejects.toThrow();
-    expect((await knex('runs').where({ id: 'r1' }).first()).experiment_id).toBe('a1');
+    expect((await knex('runs').where({ id: 'r1' }).first()).experiment_id).toBe(
+      'a1',
+    );
 
     // Step down one migration at a time: the outbox first, then the read model.
     const outboxTables = ['outbox', 'sync_state'];
-    for (const table of outboxTables) expect(await knex.schema.hasTable(table)).toBe(true);
+    for (const table of outboxTables)
+      expect(await knex.schema.hasTable(table)).toBe(true);
     await knex.migrate.down({ directory: migrationsDir });
-    for (const table of outboxTables) expect(await knex.schema.hasTable(table)).toBe(false);
+    for (const table of outboxTables)
+      expect(await knex.schema.hasTable(table)).toBe(false);
     expect(await knex.schema.hasTable('runs')).toBe(true);
     await knex.migrate.down({ directory: migrationsDir });
-    for (const table of tables) expect(await knex.schema.hasTable(table)).toBe(false);
+    for (const table of tables)
+      expect(await knex.schema.hasTable(table)).toBe(false);
 
     await knex.migrate.up({ directory: migrationsDir });
     await knex.migrate.up({ directory: migrationsDir });
-    for (const table of [...tables, ...outboxTables]) expect(await knex.schema.hasTable(table)).toBe(true);
-    expect(await knex('assets').count({ n: '*' })).toEqual([{ n: expect.anything() }]);
+    for (const table of [...tables, ...outboxTables])
+      expect(await knex.schema.hasTable(table)).toBe(true);
+    expect(await knex('assets').count({ n: '*' })).toEqual([
+      { n: expect.anything() },
+    ]);
   });
 });

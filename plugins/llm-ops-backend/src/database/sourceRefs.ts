@@ -3,7 +3,13 @@ import type { Knex } from 'knex';
 /** Records (or refreshes) where a resource lives in a tool, confirmed now. */
 export async function upsertSourceRef(
   db: Knex,
-  ref: { integration: string; resourceType: string; externalId: string; resourceId: string; url?: string | null },
+  ref: {
+    integration: string;
+    resourceType: string;
+    externalId: string;
+    resourceId: string;
+    url?: string | null;
+  },
 ): Promise<void> {
   await db('source_refs')
     .insert({
@@ -26,7 +32,11 @@ export async function externalIdOf(
   resourceId: string,
 ): Promise<string | undefined> {
   const row = await db('source_refs')
-    .where({ integration, resource_type: resourceType, resource_id: resourceId })
+    .where({
+      integration,
+      resource_type: resourceType,
+      resource_id: resourceId,
+    })
     .first('external_id');
   return row?.external_id;
 }
@@ -39,7 +49,11 @@ export async function resourceIdOf(
   externalId: string,
 ): Promise<string | undefined> {
   const row = await db('source_refs')
-    .where({ integration, resource_type: resourceType, external_id: externalId })
+    .where({
+      integration,
+      resource_type: resourceType,
+      external_id: externalId,
+    })
     .first('resource_id');
   return row?.resource_id;
 }

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { TrackedExperiment, TrackedRun } from '@llm-ops/backstage-plugin-llm-ops-node';
+import type {
+  TrackedExperiment,
+  TrackedRun,
+} from '@llm-ops/backstage-plugin-llm-ops-node';
 import { resourceIdOf, upsertSourceRef } from './sourceRefs';
 import { isUniqueViolation } from './constraintErrors';
 
@@ -10,13 +13,28 @@ import { isUniqueViolation } from './constraintErrors';
  * new llm-ops resource. The tool is the system of record for what it holds, so its fields win.
  */
 
-export async function upsertTrackedExperiment(db: Knex, integration: string, e: TrackedExperiment): Promise<string> {
+export async function upsertTrackedExperiment(
+  db: Knex,
+  integration: string,
+  e: TrackedExperiment,
+): Promise<string> {
   return db.transaction(async tx => {
     let id =
       (await resourceIdOf(tx, integration, 'experiment', e.externalId)) ??
-      (e.tags['llm-ops.id'] && (await tx('assets').where({ id: e.tags['llm-ops.id'], kind: 'experiment' }).first('id'))?.id) ??
-      (await tx('assets').where({ kind: 'experiment', name: e.name }).first('id'))?.id;
-    const tags = Object.fromEntries(Object.entries(e.tags).filter(([k]) => k !== 'llm-ops.id'));
+      (e.tags['llm-ops.id'] &&
+        (
+          await tx('assets')
+            .where({ id: e.tags['llm-ops.id'], kind: 'experiment' })
+            .first('id')
+        )?.id) ??
+      (
+        await tx('assets')
+          .where({ kind: 'experiment', name: e.name })
+          .first('id')
+      )?.id;
+    const tags = Object.fromEntries(
+      Object.entries(e.tags).filter(([k]) => k !== 'llm-ops.id'),
+    );
     const row = {
       name: e.name,
       description: e.description ?? null,
@@ -31,22 +49,48 @@ export async function upsertTrackedExperiment(db: Knex, integration: string, e: 
       } catch (error) {
         // Renamed in the tool to a name another (local-only) experiment holds: keep ours.
         if (!isUniqueViolation(error)) throw error;
-        await tx('assets').where({ id }).update({ ...row, name: undefined });
+        await tx('assets')
+          .where({ id })
+          .update({ ...row, name: undefined });
       }
     } else {
       id = randomUUID();
-      await tx('assets').insert({ id, kind: 'experiment', ...row, spec: '{}', status: '{}', created_at: e.createdAt });
+      await tx('assets').insert({
+        id,
+        kind: 'experiment',
+        ...row,
+        spec: '{}',
+        status: '{}',
+        created_at: e.createdAt,
+      });
     }
     await tx('tags').where('resource_id', id).delete();
     if (Object.keys(tags).length > 0) {
-      await tx('tags').insert(Object.entries(tags).map(([key, value]) => ({ resource_id: id, key, value })));
+      await tx('tags').insert(
+        Object.entries(tags).map(([key, value]) => ({
+          resource_id: id,
+          key,
+          value,
+        })),
+      );
     }
-    await upsertSourceRef(tx, { integration, resourceType: 'experiment', externalId: e.externalId, resourceId: id!, url: e.url });
+    await upsertSourceRef(tx, {
+      integration,
+      resourceType: 'experiment',
+      externalId: e.externalId,
+      resourceId: id!,
+      url: e.url,
+    });
     return id!;
   });
 }
 
-export async function upsertTrackedRun(db: Knex, integration: string, experimentId: string, r: TrackedRun): Promise<string> {
+export async function upsertTrackedRun(
+  db: Knex,
+  integration: string,
+  experimentId: string,
+  r: TrackedRun,
+): Promise<string> {
   return db.transaction(async tx => {
     const stamped = r.tags['llm-ops.id'];
     let id =
@@ -71,7 +115,10 @@ export async function upsertTrackedRun(db: Knex, integration: string, experiment
     }
     const tags = Object.entries(r.tags).filter(([k]) => k !== 'llm-ops.id');
     await tx('run_tags').where('run_id', id).delete();
-    if (tags.length > 0) await tx('run_tags').insert(tags.map(([key, value]) => ({ run_id: id, key, value })));
+    if (tags.length > 0)
+      await tx('run_tags').insert(
+        tags.map(([key, value]) => ({ run_id: id, key, value })),
+      );
     const params = Object.entries(r.params);
     if (params.length > 0) {
       await tx('run_params')
@@ -82,11 +129,25 @@ export async function upsertTrackedRun(db: Knex, integration: string, experiment
     const metrics = Object.entries(r.metrics);
     if (metrics.length > 0) {
       await tx('run_latest_metrics')
-        .insert(metrics.map(([key, m]) => ({ run_id: id, key, value: m.value, step: m.step, timestamp: m.timestamp })))
+        .insert(
+          metrics.map(([key, m]) => ({
+            run_id: id,
+            key,
+            value: m.value,
+            step: m.step,
+            timestamp: m.timestamp,
+          })),
+        )
         .onConflict(['run_id', 'key'])
         .merge(['value', 'step', 'timestamp']);
     }
-    await upsertSourceRef(tx, { integration, resourceType: 'run', externalId: r.externalId, resourceId: id!, url: r.url });
+    await upsertSourceRef(tx, {
+      integration,
+      resourceType: 'run',
+      externalId: r.externalId,
+      resourceId: id!,
+      url: r.url,
+    });
     return id!;
   });
 }

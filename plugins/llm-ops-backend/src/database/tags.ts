@@ -1,4 +1,25 @@
 import type { Knex } from 'knex';
+import { InputError } from '@backstage/errors';
+
+/** The longest key the tag tables hold; JSON Schema (OpenAPI 3.0) cannot bound object keys. */
+export const MAX_TAG_KEY = 250;
+
+/** 400 naming the field, instead of a database error, for a key the tables cannot hold. */
+export function checkKeys(
+  field: string,
+  map: Record<string, string> | undefined,
+): void {
+  for (const key of Object.keys(map ?? {})) {
+    if (key.length === 0 || key.length > MAX_TAG_KEY) {
+      throw Object.assign(
+        new InputError(
+          `Keys of ${field} must be 1 to ${MAX_TAG_KEY} characters long`,
+        ),
+        { field },
+      );
+    }
+  }
+}
 
 /** Tags of many resources in one query, keyed by resource id. */
 export async function loadTags(
@@ -28,6 +49,7 @@ export async function upsertTags(
   tags: Record<string, string> | undefined,
 ): Promise<void> {
   if (!tags) return;
+  checkKeys('tags', tags);
   const entries = Object.entries(tags);
   const removed = entries.filter(([, v]) => v === '').map(([k]) => k);
   const kept = entries.filter(([, v]) => v !== '');

@@ -4,11 +4,17 @@ import type {
   ModelRegistryAdapter,
 } from '@llm-ops/backstage-plugin-llm-ops-node';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { IntegrationRegistry, type IntegrationCategory } from '../service/integrations';
+import {
+  IntegrationRegistry,
+  type IntegrationCategory,
+} from '../service/integrations';
 import type { LlmOpsConfig } from './config';
 import { ToolConnection } from './ToolConnection';
 
-const configKeyByCategory: Record<IntegrationCategory, keyof LlmOpsConfig['adapters']> = {
+const configKeyByCategory: Record<
+  IntegrationCategory,
+  keyof LlmOpsConfig['adapters']
+> = {
   'experiment-tracking': 'experimentTracking',
   'model-registry': 'modelRegistry',
   serving: 'serving',
@@ -26,26 +32,46 @@ export class Integrations {
   private readonly active = new Map<IntegrationCategory, LlmOpsAdapter>();
   private readonly connections = new Map<string, ToolConnection>();
 
-  constructor(adapters: LlmOpsAdapter[], private readonly config: LlmOpsConfig, logger: LoggerService) {
+  constructor(
+    adapters: LlmOpsAdapter[],
+    private readonly config: LlmOpsConfig,
+    logger: LoggerService,
+  ) {
     const byCategory = new Map<IntegrationCategory, LlmOpsAdapter[]>();
     for (const adapter of adapters) {
-      byCategory.set(adapter.category, [...(byCategory.get(adapter.category) ?? []), adapter]);
+      byCategory.set(adapter.category, [
+        ...(byCategory.get(adapter.category) ?? []),
+        adapter,
+      ]);
     }
     for (const [category, candidates] of byCategory) {
       const wanted = config.adapters[configKeyByCategory[category]];
       if (wanted === 'builtin') continue;
-      const chosen = wanted ? candidates.find(a => a.id === wanted) : candidates[0];
+      const chosen = wanted
+        ? candidates.find(a => a.id === wanted)
+        : candidates[0];
       if (wanted && !chosen) {
         throw new Error(
-          `llmOps.adapters.${configKeyByCategory[category]} is '${wanted}', but no ${category} adapter has that id; registered: ${candidates.map(a => a.id).join(', ')}`,
+          `llmOps.adapters.${
+            configKeyByCategory[category]
+          } is '${wanted}', but no ${category} adapter has that id; registered: ${candidates
+            .map(a => a.id)
+            .join(', ')}`,
         );
       }
-      if (chosen && !config.disabled.has(chosen.id)) this.active.set(category, chosen);
-      logger.info(`llm-ops ${category}: ${chosen && !config.disabled.has(chosen.id) ? chosen.id : 'builtin'}`);
+      if (chosen && !config.disabled.has(chosen.id))
+        this.active.set(category, chosen);
+      logger.info(
+        `llm-ops ${category}: ${
+          chosen && !config.disabled.has(chosen.id) ? chosen.id : 'builtin'
+        }`,
+      );
     }
     for (const adapter of adapters) {
       const existing = this.connections.get(adapter.id);
-      const categories = adapters.filter(a => a.id === adapter.id).map(a => a.category);
+      const categories = adapters
+        .filter(a => a.id === adapter.id)
+        .map(a => a.category);
       if (existing) continue;
       const connection = new ToolConnection({
         id: adapter.id,
@@ -59,14 +85,26 @@ export class Integrations {
     }
   }
 
-  tracking(): { adapter: ExperimentTrackingAdapter; connection: ToolConnection } | undefined {
-    const adapter = this.active.get('experiment-tracking') as ExperimentTrackingAdapter | undefined;
-    return adapter && { adapter, connection: this.connections.get(adapter.id)! };
+  tracking():
+    | { adapter: ExperimentTrackingAdapter; connection: ToolConnection }
+    | undefined {
+    const adapter = this.active.get('experiment-tracking') as
+      | ExperimentTrackingAdapter
+      | undefined;
+    return (
+      adapter && { adapter, connection: this.connections.get(adapter.id)! }
+    );
   }
 
-  modelRegistry(): { adapter: ModelRegistryAdapter; connection: ToolConnection } | undefined {
-    const adapter = this.active.get('model-registry') as ModelRegistryAdapter | undefined;
-    return adapter && { adapter, connection: this.connections.get(adapter.id)! };
+  modelRegistry():
+    | { adapter: ModelRegistryAdapter; connection: ToolConnection }
+    | undefined {
+    const adapter = this.active.get('model-registry') as
+      | ModelRegistryAdapter
+      | undefined;
+    return (
+      adapter && { adapter, connection: this.connections.get(adapter.id)! }
+    );
   }
 
   connection(id: string): ToolConnection | undefined {

@@ -46,13 +46,18 @@ export class OutboxRelay {
             await this.db.transaction(tx => this.outbox.markDone(tx, entry.id));
             done++;
           } catch (error) {
-            const message = String((error as Error)?.message ?? error).slice(0, 1000);
+            const message = String((error as Error)?.message ?? error).slice(
+              0,
+              1000,
+            );
             if (isUnavailable(error)) {
               await this.outbox.recordAttempt(entry.id, message);
               blocked = true;
               return { done, failed, blocked };
             }
-            this.logger.warn(`llm-ops outbox entry ${entry.id} (${entry.operation}) refused by ${tool.connection.id}: ${message}`);
+            this.logger.warn(
+              `llm-ops outbox entry ${entry.id} (${entry.operation}) refused by ${tool.connection.id}: ${message}`,
+            );
             await this.outbox.markFailed(entry.id, message);
             failed++;
           }
@@ -60,9 +65,13 @@ export class OutboxRelay {
       }
       return { done, failed, blocked };
     } finally {
-      tool.connection.tracker.setOutboxDepth(await this.outbox.depth(tool.connection.id));
+      tool.connection.tracker.setOutboxDepth(
+        await this.outbox.depth(tool.connection.id),
+      );
       if (done + failed > 0) {
-        this.logger.info(`llm-ops outbox: replayed ${done}, failed ${failed} for ${tool.connection.id}`);
+        this.logger.info(
+          `llm-ops outbox: replayed ${done}, failed ${failed} for ${tool.connection.id}`,
+        );
       }
     }
   }
@@ -78,11 +87,21 @@ export class OutboxRelay {
       case 'experiment.restore': {
         const externalId = await this.ensureExperiment(tool, entry.resourceId);
         const { name, description, tags } = payload.patch ?? {};
-        if (name !== undefined || description !== undefined || tags !== undefined) {
-          await tool.adapter.updateExperiment(externalId, { name, description, tags });
+        if (
+          name !== undefined ||
+          description !== undefined ||
+          tags !== undefined
+        ) {
+          await tool.adapter.updateExperiment(externalId, {
+            name,
+            description,
+            tags,
+          });
         }
-        if (entry.operation === 'experiment.delete') await tool.adapter.deleteExperiment(externalId);
-        if (entry.operation === 'experiment.restore') await tool.adapter.restoreExperiment(externalId);
+        if (entry.operation === 'experiment.delete')
+          await tool.adapter.deleteExperiment(externalId);
+        if (entry.operation === 'experiment.restore')
+          await tool.adapter.restoreExperiment(externalId);
         return;
       }
       case 'run.create':
@@ -93,11 +112,23 @@ export class OutboxRelay {
       case 'run.restore': {
         const externalId = await this.ensureRun(tool, entry.resourceId);
         const { name, status, endTime, tags } = payload.patch ?? {};
-        if (name !== undefined || status !== undefined || endTime !== undefined || tags !== undefined) {
-          await tool.adapter.updateRun(externalId, { name, status, endTime, tags });
+        if (
+          name !== undefined ||
+          status !== undefined ||
+          endTime !== undefined ||
+          tags !== undefined
+        ) {
+          await tool.adapter.updateRun(externalId, {
+            name,
+            status,
+            endTime,
+            tags,
+          });
         }
-        if (entry.operation === 'run.delete') await tool.adapter.deleteRun(externalId);
-        if (entry.operation === 'run.restore') await tool.adapter.restoreRun(externalId);
+        if (entry.operation === 'run.delete')
+          await tool.adapter.deleteRun(externalId);
+        if (entry.operation === 'run.restore')
+          await tool.adapter.restoreRun(externalId);
         return;
       }
       case 'run.logBatch': {
@@ -110,14 +141,25 @@ export class OutboxRelay {
         return;
       }
       default:
-        throw Object.assign(new Error(`Unknown outbox operation '${entry.operation}'`), { status: 400 });
+        throw Object.assign(
+          new Error(`Unknown outbox operation '${entry.operation}'`),
+          { status: 400 },
+        );
     }
   }
 
   /** The tool's id of an experiment, creating it there (once) if the tool does not know it. */
-  private async ensureExperiment(tool: Tool, experimentId: string): Promise<string> {
+  private async ensureExperiment(
+    tool: Tool,
+    experimentId: string,
+  ): Promise<string> {
     const integration = tool.connection.id;
-    const known = await externalIdOf(this.db, integration, 'experiment', experimentId);
+    const known = await externalIdOf(
+      this.db,
+      integration,
+      'experiment',
+      experimentId,
+    );
     if (known) return known;
     const experiment = await this.assets.get('experiment', experimentId);
     const existing = await tool.adapter.findExperimentByName(experiment.name);
@@ -129,7 +171,13 @@ export class OutboxRelay {
           description: experiment.description,
           tags: experiment.tags,
         });
-    await upsertSourceRef(this.db, { integration, resourceType: 'experiment', externalId: ref.externalId, resourceId: experiment.id, url: ref.url });
+    await upsertSourceRef(this.db, {
+      integration,
+      resourceType: 'experiment',
+      externalId: ref.externalId,
+      resourceId: experiment.id,
+      url: ref.url,
+    });
     return ref.externalId;
   }
 
@@ -139,7 +187,10 @@ export class OutboxRelay {
     const known = await externalIdOf(this.db, integration, 'run', runId);
     if (known) return known;
     const run = await this.runs.get(runId);
-    const experimentExternalId = await this.ensureExperiment(tool, run.experimentId);
+    const experimentExternalId = await this.ensureExperiment(
+      tool,
+      run.experimentId,
+    );
     // A create interrupted after the tool made the run (and before we recorded it) left the
     // run stamped with our id: adopt it instead of making a second one.
     const ref =
@@ -155,9 +206,18 @@ export class OutboxRelay {
       await tool.adapter.logBatch(ref.externalId, { params: run.params });
     }
     if (run.status !== 'RUNNING') {
-      await tool.adapter.updateRun(ref.externalId, { status: run.status, endTime: run.endTime });
+      await tool.adapter.updateRun(ref.externalId, {
+        status: run.status,
+        endTime: run.endTime,
+      });
     }
-    await upsertSourceRef(this.db, { integration, resourceType: 'run', externalId: ref.externalId, resourceId: run.id, url: ref.url });
+    await upsertSourceRef(this.db, {
+      integration,
+      resourceType: 'run',
+      externalId: ref.externalId,
+      resourceId: run.id,
+      url: ref.url,
+    });
     return ref.externalId;
   }
 }

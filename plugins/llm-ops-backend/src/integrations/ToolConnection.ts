@@ -1,7 +1,11 @@
 import type { IPolicy } from 'cockatiel';
 import { IntegrationStatusTracker } from '../service/integrations';
 import type { IntegrationCategory } from '../service/integrations';
-import { createToolPolicy, isUnavailable, type ResilienceOptions } from './resilience';
+import {
+  createToolPolicy,
+  isUnavailable,
+  type ResilienceOptions,
+} from './resilience';
 
 /**
  * One tool instance as the backend talks to it: every call goes through the tool's resilience

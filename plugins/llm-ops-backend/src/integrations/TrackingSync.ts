@@ -1,7 +1,10 @@
 import type { Knex } from 'knex';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { TrackedRun } from '@llm-ops/backstage-plugin-llm-ops-node';
-import { upsertTrackedExperiment, upsertTrackedRun } from '../database/syncUpserts';
+import {
+  upsertTrackedExperiment,
+  upsertTrackedRun,
+} from '../database/syncUpserts';
 import { resourceIdOf } from '../database/sourceRefs';
 import type { Integrations } from './Integrations';
 
@@ -39,22 +42,50 @@ export class TrackingSync {
       let maxUpdated = since ?? 0;
       const pending = await this.pendingResourceIds(tool.connection.id);
       await this.eachPage(
-        token => tool.adapter.listExperiments({ updatedSince: since === undefined ? undefined : since - OVERLAP_MS, includeDeleted: true, pageToken: token }),
+        token =>
+          tool.adapter.listExperiments({
+            updatedSince: since === undefined ? undefined : since - OVERLAP_MS,
+            includeDeleted: true,
+            pageToken: token,
+          }),
         async e => {
           maxUpdated = Math.max(maxUpdated, e.updatedAt);
-          if (await this.isPending(pending, 'experiment', e.externalId, e.tags, tool)) return;
+          if (
+            await this.isPending(
+              pending,
+              'experiment',
+              e.externalId,
+              e.tags,
+              tool,
+            )
+          )
+            return;
           await upsertTrackedExperiment(this.db, tool.connection.id, e);
           experiments++;
         },
         tool,
       );
       const cutoff = (since ?? 0) - OVERLAP_MS;
-      const filters = since === undefined
-        ? [undefined]
-        : [`attributes.start_time >= ${cutoff}`, `attributes.end_time >= ${cutoff}`, "attributes.status = 'RUNNING'"];
+      const filters =
+        since === undefined
+          ? [undefined]
+          : [
+              `attributes.start_time >= ${cutoff}`,
+              `attributes.end_time >= ${cutoff}`,
+              "attributes.status = 'RUNNING'",
+            ];
       const runs = await this.syncRuns(tool, filters, pending);
-      await this.setWatermark(tool.connection.id, Math.max(maxUpdated, since ?? 0));
-      this.logger.debug(`llm-ops sync ${tool.connection.id}: ${experiments} experiment(s), ${runs} run(s) in ${Date.now() - started} ms`);
+      await this.setWatermark(
+        tool.connection.id,
+        Math.max(maxUpdated, since ?? 0),
+      );
+      this.logger.debug(
+        `llm-ops sync ${
+          tool.connection.id
+        }: ${experiments} experiment(s), ${runs} run(s) in ${
+          Date.now() - started
+        } ms`,
+      );
     });
   }
 
@@ -67,50 +98,107 @@ export class TrackingSync {
       const pending = await this.pendingResourceIds(integration);
       const seenExperiments = new Set<string>();
       await this.eachPage(
-        token => tool.adapter.listExperiments({ includeDeleted: true, pageToken: token }),
+        token =>
+          tool.adapter.listExperiments({
+            includeDeleted: true,
+            pageToken: token,
+          }),
         async e => {
           seenExperiments.add(e.externalId);
-          if (await this.isPending(pending, 'experiment', e.externalId, e.tags, tool)) return;
+          if (
+            await this.isPending(
+              pending,
+              'experiment',
+              e.externalId,
+              e.tags,
+              tool,
+            )
+          )
+            return;
           await upsertTrackedExperiment(this.db, integration, e);
         },
         tool,
       );
       const seenRuns = new Set<string>();
-      await this.syncRuns(tool, [undefined], pending, r => seenRuns.add(r.externalId));
-      const gone = async (resourceType: string, seen: Set<string>, table: string) => {
-        const refs = await this.db('source_refs').where({ integration, resource_type: resourceType }).select('external_id', 'resource_id');
-        const missing = refs.filter(r => !seen.has(r.external_id)).map(r => r.resource_id);
-        for (let i = 0; i < missing.length; i += 500) {
-          await this.db(table).whereIn('id', missing.slice(i, i + 500)).update({ lifecycle: 'deleted', deleted_at: Date.now() });
+      await this.syncRuns(tool, [undefined], pending, r =>
+        seenRuns.add(r.externalId),
+      );
+      const gone = async (
+        resourceType: string,
+        seen: Set<string>,
+        table: string,
+      ) => {
+        const refs = await this.db('source_refs')
+          .where({ integration, resource_type: resourceType })
+          .select('external_id', 'resource_id');
+        const missing: string[] = refs
+          .filter(r => !seen.has(r.external_id))
+          .map(r => r.resource_id);
+        const deletedAt = Date.now();
+        const chunks: string[][] = [];
+        for (let i = 0; i < missing.length; i += 500)
+          chunks.push(missing.slice(i, i + 500));
+        for (const chunk of chunks) {
+          await this.db(table)
+            .whereIn('id', chunk)
+            .update({ lifecycle: 'deleted', deleted_at: deletedAt });
         }
         return missing.length;
       };
-      const deletedExperiments = await gone('experiment', seenExperiments, 'assets');
+      const deletedExperiments = await gone(
+        'experiment',
+        seenExperiments,
+        'assets',
+      );
       const deletedRuns = await gone('run', seenRuns, 'runs');
       if (deletedExperiments + deletedRuns > 0) {
-        this.logger.info(`llm-ops full sync ${integration}: ${deletedExperiments} experiment(s) and ${deletedRuns} run(s) gone from the tool`);
+        this.logger.info(
+          `llm-ops full sync ${integration}: ${deletedExperiments} experiment(s) and ${deletedRuns} run(s) gone from the tool`,
+        );
       }
     });
   }
 
-  private async syncRuns(tool: Tool, filters: Array<string | undefined>, pending: Set<string>, seen?: (r: TrackedRun) => void) {
+  private async syncRuns(
+    tool: Tool,
+    filters: Array<string | undefined>,
+    pending: Set<string>,
+    seen?: (r: TrackedRun) => void,
+  ) {
     const integration = tool.connection.id;
-    const experiments = await this.db('source_refs').where({ integration, resource_type: 'experiment' }).select('external_id', 'resource_id');
-    const byExternal = new Map(experiments.map(e => [e.external_id, e.resource_id]));
+    const experiments = await this.db('source_refs')
+      .where({ integration, resource_type: 'experiment' })
+      .select('external_id', 'resource_id');
+    const byExternal = new Map(
+      experiments.map(e => [e.external_id, e.resource_id]),
+    );
     let count = 0;
+    const onRun = async (r: TrackedRun) => {
+      seen?.(r);
+      if (await this.isPending(pending, 'run', r.externalId, r.tags, tool))
+        return;
+      const experimentId = byExternal.get(r.experimentExternalId);
+      if (!experimentId) return;
+      await upsertTrackedRun(this.db, integration, experimentId, r);
+      count++;
+    };
+    const chunks: string[][] = [];
     for (let i = 0; i < experiments.length; i += EXPERIMENT_CHUNK) {
-      const ids = experiments.slice(i, i + EXPERIMENT_CHUNK).map(e => e.external_id);
+      chunks.push(
+        experiments.slice(i, i + EXPERIMENT_CHUNK).map(e => e.external_id),
+      );
+    }
+    for (const ids of chunks) {
       for (const filter of filters) {
         await this.eachPage(
-          token => tool.adapter.listRuns({ experimentExternalIds: ids, filter, includeDeleted: true, pageToken: token }),
-          async r => {
-            seen?.(r);
-            if (await this.isPending(pending, 'run', r.externalId, r.tags, tool)) return;
-            const experimentId = byExternal.get(r.experimentExternalId);
-            if (!experimentId) return;
-            await upsertTrackedRun(this.db, integration, experimentId, r);
-            count++;
-          },
+          token =>
+            tool.adapter.listRuns({
+              experimentExternalIds: ids,
+              filter,
+              includeDeleted: true,
+              pageToken: token,
+            }),
+          onRun,
           tool,
         );
       }
@@ -119,13 +207,16 @@ export class TrackingSync {
   }
 
   private async eachPage<T>(
-    fetchPage: (token?: string) => Promise<{ items: T[]; nextPageToken?: string }>,
+    fetchPage: (
+      token?: string,
+    ) => Promise<{ items: T[]; nextPageToken?: string }>,
     each: (item: T) => Promise<void>,
     tool: Tool,
   ) {
     let token: string | undefined;
     do {
-      const page = await tool.connection.call(() => fetchPage(token));
+      const current = token;
+      const page = await tool.connection.call(() => fetchPage(current));
       for (const item of page.items) await each(item);
       token = page.nextPageToken;
     } while (token);
@@ -137,22 +228,39 @@ export class TrackingSync {
     try {
       await fn();
       await this.db('sync_state')
-        .insert({ integration, task, last_success_at: Date.now(), last_attempt_at: now, last_error: null })
+        .insert({
+          integration,
+          task,
+          last_success_at: Date.now(),
+          last_attempt_at: now,
+          last_error: null,
+        })
         .onConflict(['integration', 'task'])
         .merge(['last_success_at', 'last_attempt_at', 'last_error']);
     } catch (error) {
       const message = String((error as Error)?.message ?? error).slice(0, 1000);
       await this.db('sync_state')
-        .insert({ integration, task, last_attempt_at: now, last_error: message })
+        .insert({
+          integration,
+          task,
+          last_attempt_at: now,
+          last_error: message,
+        })
         .onConflict(['integration', 'task'])
         .merge(['last_attempt_at', 'last_error']);
-      this.logger.warn(`llm-ops ${task} sync of ${integration} failed: ${message}`);
+      this.logger.warn(
+        `llm-ops ${task} sync of ${integration} failed: ${message}`,
+      );
     }
   }
 
   private async watermark(integration: string): Promise<number | undefined> {
-    const row = await this.db('sync_state').where({ integration, task: 'watermark' }).first('watermark');
-    return row?.watermark === null || row?.watermark === undefined ? undefined : Number(row.watermark);
+    const row = await this.db('sync_state')
+      .where({ integration, task: 'watermark' })
+      .first('watermark');
+    return row?.watermark === null || row?.watermark === undefined
+      ? undefined
+      : Number(row.watermark);
   }
 
   private async setWatermark(integration: string, value: number) {
@@ -172,12 +280,19 @@ export class TrackingSync {
   ): Promise<boolean> {
     if (pending.size === 0) return false;
     if (tags['llm-ops.id'] && pending.has(tags['llm-ops.id'])) return true;
-    const id = await resourceIdOf(this.db, tool.connection.id, resourceType, externalId);
+    const id = await resourceIdOf(
+      this.db,
+      tool.connection.id,
+      resourceType,
+      externalId,
+    );
     return !!id && pending.has(id);
   }
 
   private async pendingResourceIds(integration: string): Promise<Set<string>> {
-    const rows = await this.db('outbox').where({ integration, state: 'pending' }).distinct('resource_id');
+    const rows = await this.db('outbox')
+      .where({ integration, state: 'pending' })
+      .distinct('resource_id');
     return new Set(rows.map(r => r.resource_id));
   }
 }

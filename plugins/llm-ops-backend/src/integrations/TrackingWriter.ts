@@ -1,15 +1,42 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
-import type { AssetInput, AssetPatch, AssetStore, Asset } from '../database/AssetStore';
-import type { RunStore, StoredRun, RunCreateInput, RunPatch, MetricPointInput } from '../database/RunStore';
+import type {
+  AssetInput,
+  AssetPatch,
+  AssetStore,
+  Asset,
+} from '../database/AssetStore';
+import type {
+  RunStore,
+  StoredRun,
+  RunCreateInput,
+  RunPatch,
+  MetricPointInput,
+} from '../database/RunStore';
 import type { OutboxStore } from '../database/OutboxStore';
 import { externalIdOf, upsertSourceRef } from '../database/sourceRefs';
 import type { Integrations } from './Integrations';
 import { isUnavailable } from './resilience';
 
+/** Thrown to roll back a dry run of a write (validation without committing). */
+class RollbackProbe extends Error {}
+
+/** The tool operation a lifecycle change stands for. */
+function lifecycleOperation(
+  kind: 'experiment' | 'run',
+  lifecycle: 'active' | 'deleted' | undefined,
+): string {
+  if (lifecycle === 'deleted') return `${kind}.delete`;
+  if (lifecycle === 'active') return `${kind}.restore`;
+  return `${kind}.update`;
+}
+
 /** The outcome of a write: the resource as stored, and the outbox entry when it was queued. */
-export type WriteResult<T> = { resource: T; queued?: { outboxId: number; integration: string } };
+export type WriteResult<T> = {
+  resource: T;
+  queued?: { outboxId: number; integration: string };
+};
 
 export type LogBatchInput = {
   metrics?: MetricPointInput[];
@@ -43,20 +70,43 @@ export class TrackingWriter {
     private readonly integrations: Integrations,
   ) {}
 
-  async createExperiment(input: AssetInput, commit: (tx: Knex, result: WriteResult<Asset>) => Promise<void>) {
+  async createExperiment(
+    input: AssetInput,
+    commit: (tx: Knex, result: WriteResult<Asset>) => Promise<void>,
+  ) {
     const id = randomUUID();
     return this.write<Asset>({
       resourceId: id,
       operation: 'experiment.create',
-      payload: { name: input.name, description: input.description ?? null, tags: input.tags ?? {} },
+      payload: {
+        name: input.name,
+        description: input.description ?? null,
+        tags: input.tags ?? {},
+      },
       precheck: async () => {
-        const taken = await this.assets.get('experiment', input.name).catch(() => undefined);
-        if (taken) throw new ConflictError(`A experiment named '${input.name}' already exists (it may be deleted; restore it instead)`);
+        const taken = await this.assets
+          .get('experiment', input.name)
+          .catch(() => undefined);
+        if (taken)
+          throw new ConflictError(
+            `A experiment named '${input.name}' already exists (it may be deleted; restore it instead)`,
+          );
       },
       callTool: async (tool, integration) => {
-        const ref = await tool.adapter.createExperiment({ llmOpsId: id, name: input.name, description: input.description, tags: input.tags });
+        const ref = await tool.adapter.createExperiment({
+          llmOpsId: id,
+          name: input.name,
+          description: input.description,
+          tags: input.tags,
+        });
         return async (tx: Knex) =>
-          upsertSourceRef(tx, { integration, resourceType: 'experiment', externalId: ref.externalId, resourceId: id, url: ref.url });
+          upsertSourceRef(tx, {
+            integration,
+            resourceType: 'experiment',
+            externalId: ref.externalId,
+            resourceId: id,
+            url: ref.url,
+          });
       },
       apply: tx => this.assets.create('experiment', { ...input, id }, tx),
       commit,
@@ -65,8 +115,7 @@ export class TrackingWriter {
 
   async updateExperiment(idOrName: string, patch: AssetPatch) {
     const current = await this.assets.get('experiment', idOrName);
-    const operation =
-      patch.lifecycle === 'deleted' ? 'experiment.delete' : patch.lifecycle === 'active' ? 'experiment.restore' : 'experiment.update';
+    const operation = lifecycleOperation('experiment', patch.lifecycle);
     return this.write<Asset>({
       resourceId: current.id,
       operation,
@@ -75,18 +124,31 @@ export class TrackingWriter {
       callTool: async (tool, _integration, externalIds) => {
         const externalId = externalIds.experiment!;
         const { name, description, tags } = patch;
-        if (name !== undefined || description !== undefined || tags !== undefined) {
-          await tool.adapter.updateExperiment(externalId, { name, description, tags });
+        if (
+          name !== undefined ||
+          description !== undefined ||
+          tags !== undefined
+        ) {
+          await tool.adapter.updateExperiment(externalId, {
+            name,
+            description,
+            tags,
+          });
         }
-        if (operation === 'experiment.delete') await tool.adapter.deleteExperiment(externalId);
-        if (operation === 'experiment.restore') await tool.adapter.restoreExperiment(externalId);
+        if (operation === 'experiment.delete')
+          await tool.adapter.deleteExperiment(externalId);
+        if (operation === 'experiment.restore')
+          await tool.adapter.restoreExperiment(externalId);
         return async () => {};
       },
       apply: tx => this.assets.update('experiment', current.id, patch, tx),
     });
   }
 
-  async createRun(input: RunCreateInput, commit: (tx: Knex, result: WriteResult<StoredRun>) => Promise<void>) {
+  async createRun(
+    input: RunCreateInput,
+    commit: (tx: Knex, result: WriteResult<StoredRun>) => Promise<void>,
+  ) {
     const experiment = await this.runs.activeExperiment(input.experimentId);
     const id = randomUUID();
     return this.write<StoredRun>({
@@ -113,10 +175,18 @@ export class TrackingWriter {
           await tool.adapter.logBatch(ref.externalId, { params: input.params });
         }
         if (input.status && input.status !== 'RUNNING') {
-          await tool.adapter.updateRun(ref.externalId, { status: input.status });
+          await tool.adapter.updateRun(ref.externalId, {
+            status: input.status,
+          });
         }
         return async (tx: Knex) =>
-          upsertSourceRef(tx, { integration, resourceType: 'run', externalId: ref.externalId, resourceId: id, url: ref.url });
+          upsertSourceRef(tx, {
+            integration,
+            resourceType: 'run',
+            externalId: ref.externalId,
+            resourceId: id,
+            url: ref.url,
+          });
       },
       apply: tx => this.runs.create({ ...input, id }, tx),
       commit,
@@ -125,7 +195,7 @@ export class TrackingWriter {
 
   async updateRun(runId: string, patch: RunPatch) {
     await this.runs.get(runId);
-    const operation = patch.lifecycle === 'deleted' ? 'run.delete' : patch.lifecycle === 'active' ? 'run.restore' : 'run.update';
+    const operation = lifecycleOperation('run', patch.lifecycle);
     return this.write<StoredRun>({
       resourceId: runId,
       operation,
@@ -134,11 +204,23 @@ export class TrackingWriter {
       callTool: async (tool, _integration, externalIds) => {
         const externalId = externalIds.run!;
         const { name, status, endTime, tags } = patch;
-        if (name !== undefined || status !== undefined || endTime !== undefined || tags !== undefined) {
-          await tool.adapter.updateRun(externalId, { name, status, endTime, tags });
+        if (
+          name !== undefined ||
+          status !== undefined ||
+          endTime !== undefined ||
+          tags !== undefined
+        ) {
+          await tool.adapter.updateRun(externalId, {
+            name,
+            status,
+            endTime,
+            tags,
+          });
         }
-        if (operation === 'run.delete') await tool.adapter.deleteRun(externalId);
-        if (operation === 'run.restore') await tool.adapter.restoreRun(externalId);
+        if (operation === 'run.delete')
+          await tool.adapter.deleteRun(externalId);
+        if (operation === 'run.restore')
+          await tool.adapter.restoreRun(externalId);
         return async () => {};
       },
       apply: tx => this.runs.update(runId, patch, tx),
@@ -148,21 +230,33 @@ export class TrackingWriter {
   async logBatch(runId: string, batch: LogBatchInput) {
     // Validate against the store first (params are immutable): a batch the store would refuse
     // must not reach the tool either.
-    await this.db.transaction(async tx => {
-      await this.runs.logBatch(runId, batch, tx);
-      throw new RollbackProbe();
-    }).catch(error => {
-      if (!(error instanceof RollbackProbe)) throw error;
-    });
+    await this.db
+      .transaction(async tx => {
+        await this.runs.logBatch(runId, batch, tx);
+        throw new RollbackProbe();
+      })
+      .catch(error => {
+        if (!(error instanceof RollbackProbe)) throw error;
+      });
     const now = Date.now();
-    const stamped = { ...batch, metrics: (batch.metrics ?? []).map(p => ({ ...p, step: p.step ?? 0, timestamp: p.timestamp ?? now })) };
+    const stamped = {
+      ...batch,
+      metrics: (batch.metrics ?? []).map(p => ({
+        ...p,
+        step: p.step ?? 0,
+        timestamp: p.timestamp ?? now,
+      })),
+    };
     return this.write<{ id: string }>({
       resourceId: runId,
       operation: 'run.logBatch',
       payload: stamped,
       needs: [{ type: 'run', id: runId }],
       callTool: async (tool, _integration, externalIds) => {
-        await tool.adapter.logBatch(externalIds.run!, stamped as Required<typeof stamped>);
+        await tool.adapter.logBatch(
+          externalIds.run!,
+          stamped as Required<typeof stamped>,
+        );
         return async () => {};
       },
       apply: async tx => {
@@ -191,8 +285,9 @@ export class TrackingWriter {
     const tool = this.integrations.tracking();
     const finish = (record?: (tx: Knex) => Promise<void>, queue?: boolean) =>
       this.db.transaction(async tx => {
-        const resource = await w.apply(tx);
+        // The source first, so that the resource read back by apply shows where it lives.
         await record?.(tx);
+        const resource = await w.apply(tx);
         let result: WriteResult<T> = { resource };
         if (queue) {
           const outboxId = await this.outbox.enqueue(tx, {
@@ -201,7 +296,10 @@ export class TrackingWriter {
             resourceId: w.resourceId,
             payload: w.payload,
           });
-          result = { resource, queued: { outboxId, integration: tool!.connection.id } };
+          result = {
+            resource,
+            queued: { outboxId, integration: tool!.connection.id },
+          };
         }
         await w.commit?.(tx, result);
         return result;
@@ -211,26 +309,34 @@ export class TrackingWriter {
     const integration = tool.connection.id;
     const externalIds: Partial<Record<'experiment' | 'run', string>> = {};
     for (const need of w.needs ?? []) {
-      externalIds[need.type] = await externalIdOf(this.db, integration, need.type, need.id);
+      externalIds[need.type] = await externalIdOf(
+        this.db,
+        integration,
+        need.type,
+        need.id,
+      );
     }
     const unresolved = (w.needs ?? []).some(n => !externalIds[n.type]);
     if (unresolved || (await this.outbox.hasPending(integration))) {
       const result = await finish(undefined, true);
-      this.integrations.connection(integration)?.tracker.setOutboxDepth(await this.outbox.depth(integration));
+      this.integrations
+        .connection(integration)
+        ?.tracker.setOutboxDepth(await this.outbox.depth(integration));
       return result;
     }
     let record: (tx: Knex) => Promise<void>;
     try {
-      record = await tool.connection.call(() => w.callTool(tool, integration, externalIds));
+      record = await tool.connection.call(() =>
+        w.callTool(tool, integration, externalIds),
+      );
     } catch (error) {
       if (!isUnavailable(error)) throw toApiError(error);
       const result = await finish(undefined, true);
-      tool.connection.tracker.setOutboxDepth(await this.outbox.depth(integration));
+      tool.connection.tracker.setOutboxDepth(
+        await this.outbox.depth(integration),
+      );
       return result;
     }
     return finish(record);
   }
 }
-
-/** Thrown to roll back a dry run of a write (validation without committing). */
-class RollbackProbe extends Error {}

@@ -36,7 +36,13 @@ export const DEFAULT_RESILIENCE: ResilienceOptions = {
  */
 export function isPermanentToolError(error: unknown): boolean {
   const status = Number((error as { status?: unknown })?.status);
-  return Number.isFinite(status) && status >= 400 && status < 500 && status !== 408 && status !== 429;
+  return (
+    Number.isFinite(status) &&
+    status >= 400 &&
+    status < 500 &&
+    status !== 408 &&
+    status !== 429
+  );
 }
 
 /** True for the errors that mean "the tool is unavailable now": the write can wait in the outbox. */

@@ -1,11 +1,15 @@
 import type { Knex } from 'knex';
-import type { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
+import type {
+  LoggerService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
 import { AssetStore } from '../database/AssetStore';
 import { RunStore } from '../database/RunStore';
 import { OutboxStore } from '../database/OutboxStore';
 import type { Integrations } from './Integrations';
 import { OutboxRelay } from './OutboxRelay';
 import { TrackingSync } from './TrackingSync';
+import { RegistrySync } from './RegistrySync';
 
 /**
  * The background work of an active tracking tool, through Backstage's scheduler so that one
@@ -17,13 +21,23 @@ export async function scheduleIntegrationTasks(options: {
   integrations: Integrations;
   scheduler: SchedulerService;
   logger: LoggerService;
-}): Promise<{ relay: OutboxRelay; sync: TrackingSync } | undefined> {
+}): Promise<
+  { relay: OutboxRelay; sync: TrackingSync; registry: RegistrySync } | undefined
+> {
   const { db, integrations, scheduler, logger } = options;
   const tool = integrations.tracking();
   if (!tool) return undefined;
   const assets = new AssetStore(db);
-  const relay = new OutboxRelay(db, assets, new RunStore(db, assets), new OutboxStore(db), integrations, logger);
+  const relay = new OutboxRelay(
+    db,
+    assets,
+    new RunStore(db, assets),
+    new OutboxStore(db),
+    integrations,
+    logger,
+  );
   const sync = new TrackingSync(db, integrations, logger);
+  const registry = new RegistrySync(db, integrations, logger);
   const settings = integrations.settings;
   const id = tool.connection.id.replace(/[^A-Za-z0-9-]/g, '-');
   await scheduler.scheduleTask({
@@ -39,15 +53,26 @@ export async function scheduleIntegrationTasks(options: {
     frequency: { milliseconds: settings.syncIntervalMs },
     timeout: { minutes: 10 },
     initialDelay: { seconds: 1 },
-    fn: () => sync.incremental(),
+    fn: async () => {
+      await sync.incremental();
+      // After the runs, so a version's source run is known when its lineage is written.
+      await registry
+        .sync({ full: false })
+        .catch(error => logger.warn(`llm-ops registry sync failed: ${error}`));
+    },
   });
   await scheduler.scheduleTask({
     id: `llm-ops-full-sync-${id}`,
     frequency: { milliseconds: settings.fullReconcileIntervalMs },
     timeout: { minutes: 30 },
     initialDelay: { seconds: 30 },
-    fn: () => sync.fullReconcile(),
+    fn: async () => {
+      await sync.fullReconcile();
+      await registry
+        .sync({ full: true })
+        .catch(error => logger.warn(`llm-ops registry sync failed: ${error}`));
+    },
   });
   logger.info(`llm-ops syncing from ${tool.connection.id}`);
-  return { relay, sync };
+  return { relay, sync, registry };
 }

@@ -75,7 +75,13 @@ export async function createRouter(
     access: new AccessControl(options.httpAuth, options.permissions),
     auditor: options.auditor,
     freshness: options.freshness ?? options.integrations.registry.freshness(),
-    tracking: new TrackingWriter(options.db, assets, runs, outbox, options.integrations),
+    tracking: new TrackingWriter(
+      options.db,
+      assets,
+      runs,
+      outbox,
+      options.integrations,
+    ),
     integrationRegistry: options.integrations.registry,
   };
   bindHealthEndpoint(api, options);

@@ -14,7 +14,11 @@ const IN_PROGRESS = 0;
 
 const hashOf = (req: Request) =>
   createHash('sha256')
-    .update(`${req.method} ${req.baseUrl}${req.path}\n${JSON.stringify(req.body ?? null)}`)
+    .update(
+      `${req.method} ${req.baseUrl}${req.path}\n${JSON.stringify(
+        req.body ?? null,
+      )}`,
+    )
     .digest('hex');
 
 /**
@@ -31,19 +35,33 @@ export class IdempotencyClaim {
     readonly replay: StoredAnswer | undefined,
   ) {}
 
-  static async begin(db: Knex, req: Request, principal: string, key: string | undefined): Promise<IdempotencyClaim> {
+  static async begin(
+    db: Knex,
+    req: Request,
+    principal: string,
+    key: string | undefined,
+  ): Promise<IdempotencyClaim> {
     if (!key) return new IdempotencyClaim(db, principal, undefined, undefined);
     const requestHash = hashOf(req);
     const read = async () => {
-      const row = await db('idempotency_keys').where({ principal, key }).first();
+      const row = await db('idempotency_keys')
+        .where({ principal, key })
+        .first();
       if (!row) return undefined;
       if (row.request_hash !== requestHash) {
-        throw new ConflictError(`Idempotency-Key '${key}' was already used for a different request`);
+        throw new ConflictError(
+          `Idempotency-Key '${key}' was already used for a different request`,
+        );
       }
       if (Number(row.status_code) === IN_PROGRESS) {
-        throw new ConflictError(`A request with Idempotency-Key '${key}' is still in progress; retry later`);
+        throw new ConflictError(
+          `A request with Idempotency-Key '${key}' is still in progress; retry later`,
+        );
       }
-      return { status: Number(row.status_code), body: JSON.parse(row.response) } as StoredAnswer;
+      return {
+        status: Number(row.status_code),
+        body: JSON.parse(row.response),
+      } as StoredAnswer;
     };
     const earlier = await read();
     if (earlier) return new IdempotencyClaim(db, principal, key, earlier);
@@ -71,14 +89,21 @@ export class IdempotencyClaim {
     if (!this.key) return;
     await tx('idempotency_keys')
       .where({ principal: this.principal, key: this.key })
-      .update({ status_code: answer.status, response: JSON.stringify(answer.body) });
+      .update({
+        status_code: answer.status,
+        response: JSON.stringify(answer.body),
+      });
   }
 
   /** Releases the claim after a failed create, so a retry can run. */
   async release(): Promise<void> {
     if (!this.key) return;
     await this.db('idempotency_keys')
-      .where({ principal: this.principal, key: this.key, status_code: IN_PROGRESS })
+      .where({
+        principal: this.principal,
+        key: this.key,
+        status_code: IN_PROGRESS,
+      })
       .delete();
   }
 }

@@ -18,11 +18,18 @@ export function writeAnswer<T>(
         status: 'success',
         message: `${message}; queued: ${result.queued.integration} is unavailable, the write will be replayed when it answers`,
         data: {
-          outbox: { id: result.queued.outboxId, state: 'pending', integration: result.queued.integration },
+          outbox: {
+            id: result.queued.outboxId,
+            state: 'pending',
+            integration: result.queued.integration,
+          },
           resource: view(result.resource),
         },
       },
     };
   }
-  return { status: okStatus, body: { status: 'success', message, data: view(result.resource) } };
+  return {
+    status: okStatus,
+    body: { status: 'success', message, data: view(result.resource) },
+  };
 }

@@ -173,7 +173,9 @@ describe.each(databases.eachSupportedId())(
       expect(created.length).toBeGreaterThanOrEqual(1);
       expect(raced.every(r => r.status === 201 || r.status === 409)).toBe(true);
       expect(new Set(created.map(r => r.body.data.id)).size).toBe(1);
-      expect((await api.get(`${base}?q=raced`)).body.data.items).toHaveLength(1);
+      expect((await api.get(`${base}?q=raced`)).body.data.items).toHaveLength(
+        1,
+      );
       const retried = await api.post(
         base,
         { name: 'raced' },

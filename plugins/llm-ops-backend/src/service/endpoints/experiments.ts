@@ -11,7 +11,10 @@ import { writeAnswer } from '../writeAnswers';
 const permissions = llmOpsPermissionsByResource.experiment;
 
 /** /v1/experiments: list, create, get, update, soft-delete; writes go through the tracking tool. */
-export function bindExperimentEndpoints(router: ApiRouter, ctx: EndpointContext) {
+export function bindExperimentEndpoints(
+  router: ApiRouter,
+  ctx: EndpointContext,
+) {
   router.get('/v1/experiments', async (req, res) => {
     await ctx.access.authorize(req, permissions.read);
     const page = await ctx.assets.list('experiment', req.query);
@@ -28,20 +31,39 @@ export function bindExperimentEndpoints(router: ApiRouter, ctx: EndpointContext)
 
   router.post('/v1/experiments', async (req, res) => {
     const credentials = await ctx.access.authorize(req, permissions.create);
-    const claim = await IdempotencyClaim.begin(ctx.db, req, principalOf(credentials), req.header('idempotency-key'));
+    const claim = await IdempotencyClaim.begin(
+      ctx.db,
+      req,
+      principalOf(credentials),
+      req.header('idempotency-key'),
+    );
     if (claim.replay) {
       res.status(claim.replay.status).json(claim.replay.body as any);
       return;
     }
     let answer: StoredAnswer | undefined;
     try {
-      await audited(ctx.auditor, req, 'experiment-create', { name: req.body.name }, async () => {
-        const result = await ctx.tracking.createExperiment(req.body, async (tx, written) => {
-          answer = writeAnswer(written, assetView, 201, `Experiment '${written.resource.name}' created`);
-          await claim.record(tx, answer);
-        });
-        return { id: result.resource.id };
-      });
+      await audited(
+        ctx.auditor,
+        req,
+        'experiment-create',
+        { name: req.body.name },
+        async () => {
+          const result = await ctx.tracking.createExperiment(
+            req.body,
+            async (tx, written) => {
+              answer = writeAnswer(
+                written,
+                assetView,
+                201,
+                `Experiment '${written.resource.name}' created`,
+              );
+              await claim.record(tx, answer);
+            },
+          );
+          return { id: result.resource.id };
+        },
+      );
     } catch (error) {
       await claim.release();
       throw error;
@@ -63,21 +85,43 @@ export function bindExperimentEndpoints(router: ApiRouter, ctx: EndpointContext)
       'experiment-update',
       { experiment: req.params.idOrName, fields: Object.keys(req.body) },
       async () => {
-        const written = await ctx.tracking.updateExperiment(req.params.idOrName, req.body);
+        const written = await ctx.tracking.updateExperiment(
+          req.params.idOrName,
+          req.body,
+        );
         return Object.assign(written, { id: written.resource.id });
       },
     );
-    const answer = writeAnswer(result, assetView, 200, `Experiment '${result.resource.name}' updated`);
+    const answer = writeAnswer(
+      result,
+      assetView,
+      200,
+      `Experiment '${result.resource.name}' updated`,
+    );
     res.status(answer.status).json(answer.body as any);
   });
 
   router.delete('/v1/experiments/:idOrName', async (req, res) => {
     await ctx.access.authorize(req, permissions.delete);
-    const result = await audited(ctx.auditor, req, 'experiment-delete', { experiment: req.params.idOrName }, async () => {
-      const written = await ctx.tracking.updateExperiment(req.params.idOrName, { lifecycle: 'deleted' });
-      return Object.assign(written, { id: written.resource.id });
-    });
-    const answer = writeAnswer(result, e => ({ id: e.id }), 200, `Experiment '${result.resource.name}' deleted`);
+    const result = await audited(
+      ctx.auditor,
+      req,
+      'experiment-delete',
+      { experiment: req.params.idOrName },
+      async () => {
+        const written = await ctx.tracking.updateExperiment(
+          req.params.idOrName,
+          { lifecycle: 'deleted' },
+        );
+        return Object.assign(written, { id: written.resource.id });
+      },
+    );
+    const answer = writeAnswer(
+      result,
+      e => ({ id: e.id }),
+      200,
+      `Experiment '${result.resource.name}' deleted`,
+    );
     res.status(answer.status).json(answer.body as any);
   });
 }

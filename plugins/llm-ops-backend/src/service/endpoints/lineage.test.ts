@@ -13,14 +13,27 @@ const v1 = '/api/llm-ops/v1';
 async function asset(knex: Knex, kind: string, name: string) {
   const id = randomUUID();
   const now = Date.now();
-  await knex('assets').insert({ id, kind, name, lifecycle: 'active', created_at: now, updated_at: now });
+  await knex('assets').insert({
+    id,
+    kind,
+    name,
+    lifecycle: 'active',
+    created_at: now,
+    updated_at: now,
+  });
   return id;
 }
 
 async function version(knex: Knex, assetId: string, label: string) {
   const id = randomUUID();
   const now = Date.now();
-  await knex('versions').insert({ id, asset_id: assetId, version: label, created_at: now, updated_at: now });
+  await knex('versions').insert({
+    id,
+    asset_id: assetId,
+    version: label,
+    created_at: now,
+    updated_at: now,
+  });
   return id;
 }
 
@@ -38,28 +51,83 @@ describe.each(databases.eachSupportedId())('lineage API on %s', databaseId => {
     const pipelineRun = randomUUID();
     const now = Date.now();
     await knex('pipeline_runs').insert({
-      id: pipelineRun, pipeline_id: pipeline, name: 'fine-tune-x7k2', phase: 'Succeeded', created_at: now, updated_at: now,
+      id: pipelineRun,
+      pipeline_id: pipeline,
+      name: 'fine-tune-x7k2',
+      phase: 'Succeeded',
+      created_at: now,
+      updated_at: now,
     });
     await api.post(`${v1}/experiments`, { name: 'tickets-ft' });
-    const run = (await api.post(`${v1}/runs`, { experimentId: 'tickets-ft', name: 'ft-1' })).body.data;
+    const run = (
+      await api.post(`${v1}/runs`, { experimentId: 'tickets-ft', name: 'ft-1' })
+    ).body.data;
 
     // The run's input is recorded through the API; the other edges as the integrations would.
-    expect((await api.post(`${v1}/runs/${run.id}/inputs`, { datasetVersionIds: [datasetV1] })).status).toBe(200);
+    expect(
+      (
+        await api.post(`${v1}/runs/${run.id}/inputs`, {
+          datasetVersionIds: [datasetV1],
+        })
+      ).status,
+    ).toBe(200);
     await addLineageEdges(knex, [
-      { fromType: 'pipeline-run', fromId: pipelineRun, relation: 'used', toType: 'dataset-version', toId: datasetV1 },
-      { fromType: 'pipeline-run', fromId: pipelineRun, relation: 'ran', toType: 'run', toId: run.id },
-      { fromType: 'run', fromId: run.id, relation: 'produced', toType: 'model-version', toId: modelV3 },
-      { fromType: 'endpoint', fromId: endpoint, relation: 'serves', toType: 'model-version', toId: modelV3 },
+      {
+        fromType: 'pipeline-run',
+        fromId: pipelineRun,
+        relation: 'used',
+        toType: 'dataset-version',
+        toId: datasetV1,
+      },
+      {
+        fromType: 'pipeline-run',
+        fromId: pipelineRun,
+        relation: 'ran',
+        toType: 'run',
+        toId: run.id,
+      },
+      {
+        fromType: 'run',
+        fromId: run.id,
+        relation: 'produced',
+        toType: 'model-version',
+        toId: modelV3,
+      },
+      {
+        fromType: 'endpoint',
+        fromId: endpoint,
+        relation: 'serves',
+        toType: 'model-version',
+        toId: modelV3,
+      },
     ]);
 
     const ofVersion = await api.get(`${v1}/lineage/model-version/${modelV3}`);
     expect(ofVersion.status).toBe(200);
     const byId = new Map(ofVersion.body.data.nodes.map((n: any) => [n.id, n]));
-    expect(byId.get(modelV3)).toMatchObject({ direction: 'root', label: 'ticket-classifier v3' });
-    expect(byId.get(run.id)).toMatchObject({ direction: 'upstream', distance: 1, label: 'ft-1' });
-    expect(byId.get(datasetV1)).toMatchObject({ direction: 'upstream', distance: 2, label: 'tickets@2024-06' });
-    expect(byId.get(pipelineRun)).toMatchObject({ direction: 'upstream', distance: 2 });
-    expect(byId.get(endpoint)).toMatchObject({ direction: 'downstream', distance: 1, label: 'classifier-prod' });
+    expect(byId.get(modelV3)).toMatchObject({
+      direction: 'root',
+      label: 'ticket-classifier v3',
+    });
+    expect(byId.get(run.id)).toMatchObject({
+      direction: 'upstream',
+      distance: 1,
+      label: 'ft-1',
+    });
+    expect(byId.get(datasetV1)).toMatchObject({
+      direction: 'upstream',
+      distance: 2,
+      label: 'tickets@2024-06',
+    });
+    expect(byId.get(pipelineRun)).toMatchObject({
+      direction: 'upstream',
+      distance: 2,
+    });
+    expect(byId.get(endpoint)).toMatchObject({
+      direction: 'downstream',
+      distance: 1,
+      label: 'classifier-prod',
+    });
     expect(ofVersion.body.data.edges).toEqual(
       expect.arrayContaining([
         { from: datasetV1, to: run.id, relation: 'used' },
@@ -71,15 +139,33 @@ describe.each(databases.eachSupportedId())('lineage API on %s', databaseId => {
 
     // From the dataset (an asset, expanded to its versions) everything is downstream.
     const ofDataset = await api.get(`${v1}/lineage/dataset/tickets`);
-    const downstream = ofDataset.body.data.nodes.filter((n: any) => n.direction === 'downstream').map((n: any) => n.type);
-    expect(downstream).toEqual(expect.arrayContaining(['dataset-version', 'run', 'model-version', 'endpoint', 'pipeline-run']));
-    expect(ofDataset.body.data.nodes.some((n: any) => n.direction === 'upstream')).toBe(false);
+    const downstream = ofDataset.body.data.nodes
+      .filter((n: any) => n.direction === 'downstream')
+      .map((n: any) => n.type);
+    expect(downstream).toEqual(
+      expect.arrayContaining([
+        'dataset-version',
+        'run',
+        'model-version',
+        'endpoint',
+        'pipeline-run',
+      ]),
+    );
+    expect(
+      ofDataset.body.data.nodes.some((n: any) => n.direction === 'upstream'),
+    ).toBe(false);
 
     // Depth limits the walk.
-    const shallow = await api.get(`${v1}/lineage/endpoint/classifier-prod?depth=1`);
-    expect(shallow.body.data.nodes.map((n: any) => n.id).sort()).toEqual([endpoint, modelV3].sort());
+    const shallow = await api.get(
+      `${v1}/lineage/endpoint/classifier-prod?depth=1`,
+    );
+    expect(shallow.body.data.nodes.map((n: any) => n.id).sort()).toEqual(
+      [endpoint, modelV3].sort(),
+    );
 
-    expect((await api.get(`${v1}/lineage/run/${randomUUID()}`)).status).toBe(404);
+    expect((await api.get(`${v1}/lineage/run/${randomUUID()}`)).status).toBe(
+      404,
+    );
     expect((await api.get(`${v1}/lineage/galaxy/x`)).status).toBe(400);
   });
 });

@@ -13,9 +13,20 @@ export function bindLineageEndpoints(router: ApiRouter, ctx: EndpointContext) {
     // Lineage shows names of runs, models and datasets: reading it needs the read permissions
     // of the resources it spans.
     for (const resource of ['run', 'model', 'dataset'] as const) {
-      await ctx.access.authorize(req, llmOpsPermissionsByResource[resource].read);
+      await ctx.access.authorize(
+        req,
+        llmOpsPermissionsByResource[resource].read,
+      );
     }
-    const result = await graph.of(req.params.type, req.params.id, req.query.depth ?? DEFAULT_DEPTH);
-    sendSuccess(res, result, `${result.nodes.length} node(s), ${result.edges.length} edge(s)`);
+    const result = await graph.of(
+      req.params.type,
+      req.params.id,
+      req.query.depth ?? DEFAULT_DEPTH,
+    );
+    sendSuccess(
+      res,
+      result,
+      `${result.nodes.length} node(s), ${result.edges.length} edge(s)`,
+    );
   });
 }

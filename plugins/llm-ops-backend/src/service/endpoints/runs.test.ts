@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createTestDatabases } from '../../__testUtils__/realServices';
 import { startLlmOpsBackend } from '../../__testUtils__/testBackend';
-import { specCheckedClient, type SpecCheckedClient } from '../../__testUtils__/specCheckedClient';
+import {
+  specCheckedClient,
+  type SpecCheckedClient,
+} from '../../__testUtils__/specCheckedClient';
 
 jest.setTimeout(120_000);
 
@@ -16,23 +19,43 @@ describe.each(databases.eachSupportedId())('runs API on %s', databaseId => {
     return { api, knex };
   }
 
-  async function createRun(api: SpecCheckedClient, body: Record<string, unknown> = {}) {
-    const res = await api.post(`${v1}/runs`, { experimentId: 'sweep', ...body });
+  async function createRun(
+    api: SpecCheckedClient,
+    body: Record<string, unknown> = {},
+  ) {
+    const res = await api.post(`${v1}/runs`, {
+      experimentId: 'sweep',
+      ...body,
+    });
     expect(res.status).toBe(201);
     return res.body.data;
   }
 
   it('creates a run with params and tags, finishes it and soft-deletes it', async () => {
     const { api } = await setup();
-    const run = await createRun(api, { name: 'lr-0.01', params: { lr: '0.01' }, tags: { team: 'nlp' } });
-    expect(run).toMatchObject({ name: 'lr-0.01', status: 'RUNNING', params: { lr: '0.01' }, tags: { team: 'nlp' }, endTime: null });
+    const run = await createRun(api, {
+      name: 'lr-0.01',
+      params: { lr: '0.01' },
+      tags: { team: 'nlp' },
+    });
+    expect(run).toMatchObject({
+      name: 'lr-0.01',
+      status: 'RUNNING',
+      params: { lr: '0.01' },
+      tags: { team: 'nlp' },
+      endTime: null,
+    });
 
-    const finished = await api.patch(`${v1}/runs/${run.id}`, { status: 'FINISHED' });
+    const finished = await api.patch(`${v1}/runs/${run.id}`, {
+      status: 'FINISHED',
+    });
     expect(finished.body.data.status).toBe('FINISHED');
     expect(finished.body.data.endTime).not.toBeNull();
 
     await api.delete(`${v1}/runs/${run.id}`);
-    expect((await api.get(`${v1}/runs/${run.id}`)).body.data.lifecycle).toBe('deleted');
+    expect((await api.get(`${v1}/runs/${run.id}`)).body.data.lifecycle).toBe(
+      'deleted',
+    );
     const listed = await api.get(`${v1}/runs?experiment=sweep`);
     expect(listed.body.data.items).toHaveLength(0);
   });
@@ -43,7 +66,9 @@ describe.each(databases.eachSupportedId())('runs API on %s', databaseId => {
     expect(unknown.status).toBe(400);
     expect(unknown.body.data.error.field).toBe('experimentId');
     await api.delete(`${v1}/experiments/sweep`);
-    expect((await api.post(`${v1}/runs`, { experimentId: 'sweep' })).status).toBe(400);
+    expect(
+      (await api.post(`${v1}/runs`, { experimentId: 'sweep' })).status,
+    ).toBe(400);
   });
 
   it('logs a large metric batch once, keeps the latest value and pages the history in order', async () => {
@@ -59,21 +84,36 @@ describe.each(databases.eachSupportedId())('runs API on %s', databaseId => {
     expect(logged.status).toBe(200);
     expect(logged.body.data.metrics).toBe(2500);
     // Re-sending the same points (a retried request) stores nothing twice.
-    await api.post(`${v1}/runs/${run.id}/batch`, { metrics: metrics.slice(0, 500) });
-    const [{ n }] = await knex('metric_points').where({ run_id: run.id }).count({ n: '*' });
+    await api.post(`${v1}/runs/${run.id}/batch`, {
+      metrics: metrics.slice(0, 500),
+    });
+    const [{ n }] = await knex('metric_points')
+      .where({ run_id: run.id })
+      .count({ n: '*' });
     expect(Number(n)).toBe(2500);
 
-    const latest = (await api.get(`${v1}/runs/${run.id}`)).body.data.metrics.loss;
-    expect(latest).toEqual({ value: 1 / 2500, step: 2499, timestamp: 1_700_000_002_499 });
+    const latest = (await api.get(`${v1}/runs/${run.id}`)).body.data.metrics
+      .loss;
+    expect(latest).toEqual({
+      value: 1 / 2500,
+      step: 2499,
+      timestamp: 1_700_000_002_499,
+    });
     // An older point arriving late does not replace the latest value.
-    await api.post(`${v1}/runs/${run.id}/batch`, { metrics: [{ key: 'loss', value: 9, step: 3, timestamp: 1 }] });
-    expect((await api.get(`${v1}/runs/${run.id}`)).body.data.metrics.loss.step).toBe(2499);
+    await api.post(`${v1}/runs/${run.id}/batch`, {
+      metrics: [{ key: 'loss', value: 9, step: 3, timestamp: 1 }],
+    });
+    expect(
+      (await api.get(`${v1}/runs/${run.id}`)).body.data.metrics.loss.step,
+    ).toBe(2499);
 
     const steps: number[] = [];
     let cursor: string | null = null;
     do {
       const page: any = await api.get(
-        `${v1}/runs/${run.id}/metrics/loss/history?pageSize=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        `${v1}/runs/${run.id}/metrics/loss/history?pageSize=1000${
+          cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''
+        }`,
       );
       expect(page.status).toBe(200);
       steps.push(...page.body.data.points.map((p: any) => p.step));
@@ -86,32 +126,49 @@ describe.each(databases.eachSupportedId())('runs API on %s', databaseId => {
   it('downsamples a long series on the server keeping extremes, first and last', async () => {
     const { api } = await setup();
     const run = await createRun(api);
+    // A smooth curve with one spike and one dip that the downsampling must keep.
+    const spikes: Record<number, number> = { 3333: 99, 1234: -99 };
     const metrics = Array.from({ length: 5000 }, (_, step) => ({
       key: 'acc',
-      value: step === 3333 ? 99 : step === 1234 ? -99 : Math.sin(step / 100),
+      value: spikes[step] ?? Math.sin(step / 100),
       step,
       timestamp: 1_000 + step,
     }));
-    await api.post(`${v1}/runs/${run.id}/batch`, { metrics: metrics.slice(0, 2500) });
-    await api.post(`${v1}/runs/${run.id}/batch`, { metrics: metrics.slice(2500) });
-    const res = await api.get(`${v1}/runs/${run.id}/metrics/acc/history?maxPoints=100`);
+    await api.post(`${v1}/runs/${run.id}/batch`, {
+      metrics: metrics.slice(0, 2500),
+    });
+    await api.post(`${v1}/runs/${run.id}/batch`, {
+      metrics: metrics.slice(2500),
+    });
+    const res = await api.get(
+      `${v1}/runs/${run.id}/metrics/acc/history?maxPoints=100`,
+    );
     const { points, downsampled } = res.body.data;
     expect(downsampled).toBe(true);
     expect(points.length).toBeLessThanOrEqual(100);
     expect(points.length).toBeGreaterThan(50);
     expect(points[0].step).toBe(0);
     expect(points[points.length - 1].step).toBe(4999);
-    expect(points.map((p: any) => p.value)).toEqual(expect.arrayContaining([99, -99]));
-    const short = await api.get(`${v1}/runs/${run.id}/metrics/acc/history?maxPoints=10000`);
+    expect(points.map((p: any) => p.value)).toEqual(
+      expect.arrayContaining([99, -99]),
+    );
+    const short = await api.get(
+      `${v1}/runs/${run.id}/metrics/acc/history?maxPoints=10000`,
+    );
     expect(short.body.data).toMatchObject({ downsampled: false });
     expect(short.body.data.points).toHaveLength(5000);
-    expect((await api.get(`${v1}/runs/${run.id}/metrics/acc/history?maxPoints=2`)).status).toBe(400);
+    expect(
+      (await api.get(`${v1}/runs/${run.id}/metrics/acc/history?maxPoints=2`))
+        .status,
+    ).toBe(400);
   });
 
   it('keeps params immutable and writes nothing of a rejected batch', async () => {
     const { api } = await setup();
     const run = await createRun(api, { params: { lr: '0.01' } });
-    const same = await api.post(`${v1}/runs/${run.id}/batch`, { params: { lr: '0.01', epochs: '3' } });
+    const same = await api.post(`${v1}/runs/${run.id}/batch`, {
+      params: { lr: '0.01', epochs: '3' },
+    });
     expect(same.status).toBe(200);
     const changed = await api.post(`${v1}/runs/${run.id}/batch`, {
       params: { lr: '0.1' },
@@ -127,25 +184,36 @@ describe.each(databases.eachSupportedId())('runs API on %s', databaseId => {
   it('searches runs with an MLflow-style filter and order, page by page', async () => {
     const { api } = await setup();
     for (let i = 0; i < 7; i++) {
-      const run = await createRun(api, { params: { lr: i % 2 === 0 ? '0.01' : '0.1' }, tags: { team: 'nlp' } });
-      await api.post(`${v1}/runs/${run.id}/batch`, { metrics: [{ key: 'accuracy', value: 0.5 + i * 0.07, step: 1 }] });
-      if (i === 6) await api.patch(`${v1}/runs/${run.id}`, { status: 'FINISHED' });
+      const run = await createRun(api, {
+        params: { lr: i % 2 === 0 ? '0.01' : '0.1' },
+        tags: { team: 'nlp' },
+      });
+      await api.post(`${v1}/runs/${run.id}/batch`, {
+        metrics: [{ key: 'accuracy', value: 0.5 + i * 0.07, step: 1 }],
+      });
+      if (i === 6)
+        await api.patch(`${v1}/runs/${run.id}`, { status: 'FINISHED' });
     }
-    const search = (body: Record<string, unknown>) => api.post(`${v1}/runs/search`, { experimentIds: ['sweep'], ...body });
+    const search = (body: Record<string, unknown>) =>
+      api.post(`${v1}/runs/search`, { experimentIds: ['sweep'], ...body });
 
     const first = await search({
-      filter: "metrics.accuracy > 0.6 and params.lr = '0.01' and tags.team = 'nlp'",
+      filter:
+        "metrics.accuracy > 0.6 and params.lr = '0.01' and tags.team = 'nlp'",
       orderBy: ['metrics.accuracy DESC'],
       pageSize: 2,
     });
     expect(first.status).toBe(200);
     const second = await search({
-      filter: "metrics.accuracy > 0.6 and params.lr = '0.01' and tags.team = 'nlp'",
+      filter:
+        "metrics.accuracy > 0.6 and params.lr = '0.01' and tags.team = 'nlp'",
       orderBy: ['metrics.accuracy DESC'],
       pageSize: 2,
       cursor: first.body.data.nextCursor,
     });
-    const values = [...first.body.data.items, ...second.body.data.items].map((r: any) => r.metrics.accuracy.value);
+    const values = [...first.body.data.items, ...second.body.data.items].map(
+      (r: any) => r.metrics.accuracy.value,
+    );
     expect(values.map(v => v.toFixed(2))).toEqual(['0.92', '0.78', '0.64']);
     expect(second.body.data.nextCursor).toBeNull();
 
@@ -164,13 +232,30 @@ describe.each(databases.eachSupportedId())('runs API on %s', databaseId => {
     const datasetId = randomUUID();
     const versionId = randomUUID();
     const now = Date.now();
-    await knex('assets').insert({ id: datasetId, kind: 'dataset', name: 'tickets', lifecycle: 'active', created_at: now, updated_at: now });
-    await knex('versions').insert({ id: versionId, asset_id: datasetId, version: 'v1', created_at: now, updated_at: now });
+    await knex('assets').insert({
+      id: datasetId,
+      kind: 'dataset',
+      name: 'tickets',
+      lifecycle: 'active',
+      created_at: now,
+      updated_at: now,
+    });
+    await knex('versions').insert({
+      id: versionId,
+      asset_id: datasetId,
+      version: 'v1',
+      created_at: now,
+      updated_at: now,
+    });
 
-    const res = await api.post(`${v1}/runs/${run.id}/inputs`, { datasetVersionIds: [versionId] });
+    const res = await api.post(`${v1}/runs/${run.id}/inputs`, {
+      datasetVersionIds: [versionId],
+    });
     expect(res.status).toBe(200);
     expect(res.body.data.datasetVersionIds).toEqual([versionId]);
-    const unknown = await api.post(`${v1}/runs/${run.id}/inputs`, { datasetVersionIds: [randomUUID()] });
+    const unknown = await api.post(`${v1}/runs/${run.id}/inputs`, {
+      datasetVersionIds: [randomUUID()],
+    });
     expect(unknown.status).toBe(400);
     expect(unknown.body.data.error.field).toBe('datasetVersionIds');
   });
@@ -178,7 +263,15 @@ describe.each(databases.eachSupportedId())('runs API on %s', databaseId => {
   it('answers 404 for an unknown run', async () => {
     const { api } = await setup();
     expect((await api.get(`${v1}/runs/${randomUUID()}`)).status).toBe(404);
-    expect((await api.post(`${v1}/runs/${randomUUID()}/batch`, { metrics: [{ key: 'a', value: 1 }] })).status).toBe(404);
-    expect((await api.get(`${v1}/runs/${randomUUID()}/metrics/a/history`)).status).toBe(404);
+    expect(
+      (
+        await api.post(`${v1}/runs/${randomUUID()}/batch`, {
+          metrics: [{ key: 'a', value: 1 }],
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (await api.get(`${v1}/runs/${randomUUID()}/metrics/a/history`)).status,
+    ).toBe(404);
   });
 });

@@ -12,7 +12,10 @@ import { MetricHistory } from '../../database/MetricHistory';
 const permissions = llmOpsPermissionsByResource.run;
 const DEFAULT_HISTORY_PAGE = 1000;
 
-const toMillis = (iso: unknown) => (iso === undefined || iso === null ? (iso as null | undefined) : new Date(iso as string).getTime());
+const toMillis = (iso: unknown) =>
+  iso === undefined || iso === null
+    ? (iso as null | undefined)
+    : new Date(iso as string).getTime();
 
 export function runView(run: StoredRun) {
   return {
@@ -29,7 +32,11 @@ export function runView(run: StoredRun) {
     lifecycle: run.lifecycle,
     createdAt: new Date(run.createdAt),
     updatedAt: new Date(run.updatedAt),
-    source: { integration: run.source.integration, externalId: run.source.externalId, url: run.source.url },
+    source: {
+      integration: run.source.integration,
+      externalId: run.source.externalId,
+      url: run.source.url,
+    },
     syncedAt: new Date(run.source.syncedAt ?? run.updatedAt),
   };
 }
@@ -49,7 +56,11 @@ export function bindRunEndpoints(router: ApiRouter, ctx: EndpointContext) {
     });
     sendSuccess(
       res,
-      { items: page.items.map(runView), nextCursor: page.nextCursor, freshness: await ctx.freshness.forResource('run') },
+      {
+        items: page.items.map(runView),
+        nextCursor: page.nextCursor,
+        freshness: await ctx.freshness.forResource('run'),
+      },
       `${page.items.length} run(s)`,
     );
   });
@@ -57,7 +68,9 @@ export function bindRunEndpoints(router: ApiRouter, ctx: EndpointContext) {
   router.post('/v1/runs/search', async (req, res) => {
     await ctx.access.authorize(req, permissions.read);
     const experimentIds = await Promise.all(
-      req.body.experimentIds.map(async idOrName => (await ctx.assets.get('experiment', idOrName)).id),
+      req.body.experimentIds.map(
+        async idOrName => (await ctx.assets.get('experiment', idOrName)).id,
+      ),
     );
     const page = await runs.search({
       experimentIds,
@@ -69,28 +82,54 @@ export function bindRunEndpoints(router: ApiRouter, ctx: EndpointContext) {
     });
     sendSuccess(
       res,
-      { items: page.items.map(runView), nextCursor: page.nextCursor, freshness: await ctx.freshness.forResource('run') },
+      {
+        items: page.items.map(runView),
+        nextCursor: page.nextCursor,
+        freshness: await ctx.freshness.forResource('run'),
+      },
       `${page.items.length} run(s)`,
     );
   });
 
   router.post('/v1/runs', async (req, res) => {
     const credentials = await ctx.access.authorize(req, permissions.create);
-    const claim = await IdempotencyClaim.begin(ctx.db, req, principalOf(credentials), req.header('idempotency-key'));
+    const claim = await IdempotencyClaim.begin(
+      ctx.db,
+      req,
+      principalOf(credentials),
+      req.header('idempotency-key'),
+    );
     if (claim.replay) {
       res.status(claim.replay.status).json(claim.replay.body as any);
       return;
     }
     let answer: StoredAnswer | undefined;
     try {
-      await audited(ctx.auditor, req, 'run-create', { experiment: req.body.experimentId }, async () => {
-        const input = { ...req.body, startTime: toMillis(req.body.startTime) ?? undefined };
-        const result = await ctx.tracking.createRun(input, async (tx, written) => {
-          answer = writeAnswer(written, runView, 201, `Run '${written.resource.name}' created`);
-          await claim.record(tx, answer);
-        });
-        return { id: result.resource.id };
-      });
+      await audited(
+        ctx.auditor,
+        req,
+        'run-create',
+        { experiment: req.body.experimentId },
+        async () => {
+          const input = {
+            ...req.body,
+            startTime: toMillis(req.body.startTime) ?? undefined,
+          };
+          const result = await ctx.tracking.createRun(
+            input,
+            async (tx, written) => {
+              answer = writeAnswer(
+                written,
+                runView,
+                201,
+                `Run '${written.resource.name}' created`,
+              );
+              await claim.record(tx, answer);
+            },
+          );
+          return { id: result.resource.id };
+        },
+      );
     } catch (error) {
       await claim.release();
       throw error;
@@ -106,28 +145,59 @@ export function bindRunEndpoints(router: ApiRouter, ctx: EndpointContext) {
 
   router.patch('/v1/runs/:runId', async (req, res) => {
     await ctx.access.authorize(req, permissions.update);
-    const result = await audited(ctx.auditor, req, 'run-update', { run: req.params.runId, fields: Object.keys(req.body) }, async () => {
-      const written = await ctx.tracking.updateRun(req.params.runId, { ...req.body, endTime: toMillis(req.body.endTime) });
-      return Object.assign(written, { id: written.resource.id });
-    });
-    const answer = writeAnswer(result, runView, 200, `Run '${result.resource.name}' updated`);
+    const result = await audited(
+      ctx.auditor,
+      req,
+      'run-update',
+      { run: req.params.runId, fields: Object.keys(req.body) },
+      async () => {
+        const written = await ctx.tracking.updateRun(req.params.runId, {
+          ...req.body,
+          endTime: toMillis(req.body.endTime),
+        });
+        return Object.assign(written, { id: written.resource.id });
+      },
+    );
+    const answer = writeAnswer(
+      result,
+      runView,
+      200,
+      `Run '${result.resource.name}' updated`,
+    );
     res.status(answer.status).json(answer.body as any);
   });
 
   router.delete('/v1/runs/:runId', async (req, res) => {
     await ctx.access.authorize(req, permissions.delete);
-    const result = await audited(ctx.auditor, req, 'run-delete', { run: req.params.runId }, async () => {
-      const written = await ctx.tracking.updateRun(req.params.runId, { lifecycle: 'deleted' });
-      return Object.assign(written, { id: written.resource.id });
-    });
-    const answer = writeAnswer(result, r => ({ id: r.id }), 200, `Run '${result.resource.name}' deleted`);
+    const result = await audited(
+      ctx.auditor,
+      req,
+      'run-delete',
+      { run: req.params.runId },
+      async () => {
+        const written = await ctx.tracking.updateRun(req.params.runId, {
+          lifecycle: 'deleted',
+        });
+        return Object.assign(written, { id: written.resource.id });
+      },
+    );
+    const answer = writeAnswer(
+      result,
+      r => ({ id: r.id }),
+      200,
+      `Run '${result.resource.name}' deleted`,
+    );
     res.status(answer.status).json(answer.body as any);
   });
 
   router.post('/v1/runs/:runId/batch', async (req, res) => {
     await ctx.access.authorize(req, permissions.update);
     const { metrics = [], params = {}, tags = {} } = req.body;
-    const result = await ctx.tracking.logBatch(req.params.runId, { metrics, params, tags });
+    const result = await ctx.tracking.logBatch(req.params.runId, {
+      metrics,
+      params,
+      tags,
+    });
     const answer = writeAnswer(
       result,
       () => ({
@@ -169,26 +239,52 @@ export function bindRunEndpoints(router: ApiRouter, ctx: EndpointContext) {
       const series = await history.downsampled(runId, key, req.query.maxPoints);
       sendSuccess(
         res,
-        { runId, key, points: series.points, nextCursor: null, downsampled: series.downsampled },
+        {
+          runId,
+          key,
+          points: series.points,
+          nextCursor: null,
+          downsampled: series.downsampled,
+        },
         `${series.points.length} point(s) of '${key}'`,
       );
       return;
     }
-    const page = await history.page(runId, key, req.query.pageSize ?? DEFAULT_HISTORY_PAGE, req.query.cursor);
+    const page = await history.page(
+      runId,
+      key,
+      req.query.pageSize ?? DEFAULT_HISTORY_PAGE,
+      req.query.cursor,
+    );
     sendSuccess(
       res,
-      { runId, key, points: page.points, nextCursor: page.nextCursor, downsampled: false },
+      {
+        runId,
+        key,
+        points: page.points,
+        nextCursor: page.nextCursor,
+        downsampled: false,
+      },
       `${page.points.length} point(s) of '${key}'`,
     );
   });
 
   router.post('/v1/runs/:runId/inputs', async (req, res) => {
     await ctx.access.authorize(req, permissions.update);
-    const run = await audited(ctx.auditor, req, 'run-inputs', { run: req.params.runId }, () =>
-      ctx.db.transaction(async tx => {
-        await runs.addInputs(req.params.runId, req.body.datasetVersionIds, tx);
-        return runs.get(req.params.runId, tx);
-      }),
+    const run = await audited(
+      ctx.auditor,
+      req,
+      'run-inputs',
+      { run: req.params.runId },
+      () =>
+        ctx.db.transaction(async tx => {
+          await runs.addInputs(
+            req.params.runId,
+            req.body.datasetVersionIds,
+            tx,
+          );
+          return runs.get(req.params.runId, tx);
+        }),
     );
     sendSuccess(res, runView(run), `Run '${run.name}' inputs recorded`);
   });

@@ -1,0 +1,298 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { isError, NotFoundError } from '@backstage/errors';
+import { LlmOpsApiClient } from './LlmOpsApiClient';
+import type { AssetLinks } from './read';
+import type {
+  AnyAsset,
+  ApiDataset,
+  ApiDatasetVersion,
+  ApiEndpoint,
+  ApiExperiment,
+  ApiLineageGraph,
+  ApiModel,
+  ApiModelVersion,
+  ApiPipeline,
+  ApiRun,
+  AssetKind,
+} from './types';
+
+export const ASSET_KINDS: AssetKind[] = [
+  'dataset',
+  'model',
+  'experiment',
+  'endpoint',
+  'pipeline',
+];
+
+/** How many per-asset requests run at once. */
+const CONCURRENCY = 12;
+
+/** Runs fn over items, at most `limit` at a time. */
+export async function forEachLimit<T>(
+  items: T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      await fn(item);
+    }
+  });
+  await Promise.all(workers);
+}
+
+/**
+ * What the provider knows about the llm-ops store: every asset, and the lineage between them
+ * reduced to asset level (which datasets an experiment trained on, which experiments produced a
+ * model, ...). A full load reads everything with a bounded number of requests: the asset lists,
+ * one version list per model and dataset, one run search per 100 experiments and one lineage
+ * query per pipeline. A delta refreshes one asset with one or two requests.
+ */
+export class AssetIndex {
+  readonly assets = new Map<string, AnyAsset>();
+  private readonly modelVersions = new Map<string, ApiModelVersion[]>();
+  private readonly datasetVersions = new Map<string, ApiDatasetVersion[]>();
+  /** Version id to the model or dataset it belongs to. */
+  private readonly versionAsset = new Map<string, string>();
+  /** Run id to its experiment; a run never moves, so this is also kept across deltas. */
+  private readonly runExperiment = new Map<string, string>();
+  /** Experiment id to the dataset versions its runs used. */
+  private readonly experimentInputs = new Map<string, Set<string>>();
+  private readonly pipelineGraphs = new Map<string, ApiLineageGraph>();
+  /** Runs the API no longer knows (hard-deleted with their experiment's data). */
+  private readonly missingRuns = new Set<string>();
+
+  private constructor(
+    private readonly client: LlmOpsApiClient,
+    private readonly logger: LoggerService,
+  ) {}
+
+  static empty(client: LlmOpsApiClient, logger: LoggerService) {
+    return new AssetIndex(client, logger);
+  }
+
+  /** Reads the whole store. */
+  static async load(client: LlmOpsApiClient, logger: LoggerService) {
+    const index = new AssetIndex(client, logger);
+    const [experiments, models, datasets, endpoints, pipelines] =
+      await Promise.all([
+        client.listAll<ApiExperiment>('experiment'),
+        client.listAll<ApiModel>('model'),
+        client.listAll<ApiDataset>('dataset'),
+        client.listAll<ApiEndpoint>('endpoint'),
+        client.listAll<ApiPipeline>('pipeline'),
+      ]);
+    for (const asset of experiments) index.put({ kind: 'experiment', asset });
+    for (const asset of models) index.put({ kind: 'model', asset });
+    for (const asset of datasets) index.put({ kind: 'dataset', asset });
+    for (const asset of endpoints) index.put({ kind: 'endpoint', asset });
+    for (const asset of pipelines) index.put({ kind: 'pipeline', asset });
+
+    // One pool for every per-asset request; what they return is only joined up when entities
+    // are built (linksOf), so the order does not matter. Run searches are the heaviest requests
+    // and go first.
+    const tasks: Array<() => Promise<void>> = [
+      ...LlmOpsApiClient.runSearchChunks(experiments.map(e => e.id)).map(
+        chunk => () => client.runsOf(chunk, runs => index.putRuns(runs)),
+      ),
+      ...models.map(m => () => index.loadVersions('model', m.id)),
+      ...datasets.map(d => () => index.loadVersions('dataset', d.id)),
+      ...pipelines.map(p => () => index.loadPipeline(p.id)),
+    ];
+    await forEachLimit(tasks, CONCURRENCY, task => task());
+    return index;
+  }
+
+  put(item: AnyAsset) {
+    this.assets.set(item.asset.id, item);
+  }
+
+  delete(id: string) {
+    this.assets.delete(id);
+  }
+
+  /** Refreshes what hangs off one asset after it changed (delta). */
+  async refresh(item: AnyAsset): Promise<void> {
+    this.put(item);
+    const id = item.asset.id;
+    if (item.kind === 'model' || item.kind === 'dataset') {
+      await this.loadVersions(item.kind, id);
+    } else if (item.kind === 'experiment') {
+      this.experimentInputs.delete(id);
+      await this.client.runsOf([id], runs => this.putRuns(runs));
+    } else if (item.kind === 'pipeline') {
+      await this.loadPipeline(id);
+    }
+  }
+
+  /** The asset-level lineage and version data of one asset. */
+  async linksOf(item: AnyAsset): Promise<AssetLinks> {
+    const id = item.asset.id;
+    switch (item.kind) {
+      case 'experiment':
+        return {
+          trainedOn: this.assetsOfVersions(
+            [...(this.experimentInputs.get(id) ?? [])],
+            'dataset',
+          ),
+        };
+      case 'model': {
+        const versions = this.modelVersions.get(id);
+        const producedBy = new Set<string>();
+        for (const v of versions ?? []) {
+          if (!v.sourceRunId) continue;
+          const experimentId = await this.experimentOfRun(v.sourceRunId);
+          if (experimentId) producedBy.add(experimentId);
+        }
+        return { versions, producedBy: [...producedBy] };
+      }
+      case 'dataset':
+        return { latestVersion: this.datasetVersions.get(id)?.[0] };
+      case 'endpoint': {
+        const endpoint = item.asset;
+        const modelIdOf = (e: { modelVersionId: string; modelName: string }) =>
+          this.assetOfVersion(e.modelVersionId, 'model') ??
+          this.byName('model', e.modelName);
+        const traffic = (endpoint.desired?.traffic ?? []).flatMap(entry => {
+          const modelId = modelIdOf(entry);
+          return modelId
+            ? [
+                {
+                  modelId,
+                  version: entry.version,
+                  percent: entry.percent,
+                  role: entry.role,
+                },
+              ]
+            : [];
+        });
+        const serves = new Set<string>(traffic.map(t => t.modelId));
+        for (const entry of endpoint.observed?.traffic ?? []) {
+          const modelId = modelIdOf(entry);
+          if (modelId) serves.add(modelId);
+        }
+        return { traffic, serves: [...serves] };
+      }
+      case 'pipeline':
+        return this.pipelineLinks(id);
+      default:
+        return {};
+    }
+  }
+
+  private async loadVersions(kind: 'model' | 'dataset', id: string) {
+    let versions: Array<ApiModelVersion | ApiDatasetVersion>;
+    try {
+      versions = await this.client.listVersions(kind, id);
+    } catch (error) {
+      // Deleted between the list and now: the next full sync drops it.
+      if (isError(error) && error.name === NotFoundError.name) return;
+      throw error;
+    }
+    for (const v of versions) this.versionAsset.set(v.id, id);
+    if (kind === 'model') {
+      this.modelVersions.set(id, versions as ApiModelVersion[]);
+    } else {
+      this.datasetVersions.set(id, versions as ApiDatasetVersion[]);
+    }
+  }
+
+  private putRuns(runs: ApiRun[]) {
+    for (const run of runs) {
+      this.runExperiment.set(run.id, run.experimentId);
+      let inputs = this.experimentInputs.get(run.experimentId);
+      if (!inputs) {
+        inputs = new Set();
+        this.experimentInputs.set(run.experimentId, inputs);
+      }
+      for (const v of run.datasetVersionIds ?? []) inputs.add(v);
+    }
+  }
+
+  private async loadPipeline(id: string) {
+    try {
+      this.pipelineGraphs.set(id, await this.client.lineage('pipeline', id, 1));
+    } catch (error) {
+      if (isError(error) && error.name === NotFoundError.name) return;
+      throw error;
+    }
+  }
+
+  /**
+   * A pipeline's lineage at asset level: dataset (or model) versions its runs used, versions
+   * they produced and experiment runs they ran.
+   */
+  private async pipelineLinks(id: string): Promise<AssetLinks> {
+    const graph = this.pipelineGraphs.get(id);
+    if (!graph) return {};
+    const types = new Map(graph.nodes.map(n => [n.id, n.type]));
+    const consumes = new Map<string, AssetKind>();
+    const produces = new Map<string, AssetKind>();
+    for (const edge of graph.edges) {
+      if (edge.relation === 'used' && types.get(edge.to) === 'pipeline-run') {
+        const assetId = this.versionAsset.get(edge.from);
+        if (assetId) consumes.set(assetId, this.assets.get(assetId)!.kind);
+      } else if (
+        edge.relation === 'produced' &&
+        types.get(edge.from) === 'pipeline-run'
+      ) {
+        const assetId = this.versionAsset.get(edge.to);
+        if (assetId) produces.set(assetId, this.assets.get(assetId)!.kind);
+      } else if (
+        edge.relation === 'ran' &&
+        types.get(edge.from) === 'pipeline-run'
+      ) {
+        const experimentId = await this.experimentOfRun(edge.to);
+        if (experimentId) produces.set(experimentId, 'experiment');
+      }
+    }
+    const list = (m: Map<string, AssetKind>) =>
+      [...m].map(([assetId, kind]) => ({ kind, id: assetId }));
+    return { consumes: list(consumes), produces: list(produces) };
+  }
+
+  /** The experiment of a run, asking the API (once) for runs the index has not seen. */
+  private async experimentOfRun(runId: string): Promise<string | undefined> {
+    let experimentId = this.runExperiment.get(runId);
+    if (!experimentId && this.missingRuns.has(runId)) return undefined;
+    if (!experimentId) {
+      try {
+        const run = await this.client.getRun(runId);
+        this.runExperiment.set(run.id, run.experimentId);
+        experimentId = run.experimentId;
+      } catch (error) {
+        if (isError(error) && error.name === NotFoundError.name) {
+          this.missingRuns.add(runId);
+          return undefined;
+        }
+        this.logger.warn(`Could not read llm-ops run ${runId}, ${error}`);
+        return undefined;
+      }
+    }
+    // Only active experiments are in the catalog.
+    return this.assets.has(experimentId) ? experimentId : undefined;
+  }
+
+  private assetOfVersion(versionId: string, kind: AssetKind) {
+    const assetId = this.versionAsset.get(versionId);
+    return assetId && this.assets.get(assetId)?.kind === kind ? assetId : undefined;
+  }
+
+  private assetsOfVersions(versionIds: string[], kind: AssetKind): string[] {
+    const ids = new Set<string>();
+    for (const v of versionIds) {
+      const assetId = this.assetOfVersion(v, kind);
+      if (assetId) ids.add(assetId);
+    }
+    return [...ids];
+  }
+
+  private byName(kind: AssetKind, name: string): string | undefined {
+    for (const item of this.assets.values()) {
+      if (item.kind === kind && item.asset.name === name) return item.asset.id;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,2 @@
+export { ArgoOrchestrationAdapter } from './ArgoOrchestrationAdapter';
+export type { ArgoOrchestrationAdapterOptions } from './ArgoOrchestrationAdapter';

@@ -1,0 +1,1 @@
+export { AssetHeader } from './AssetHeader';

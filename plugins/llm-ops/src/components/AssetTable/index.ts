@@ -1,0 +1,2 @@
+export { AssetTable, filtersOf, orderByOf } from './AssetTable';
+export type { AssetTableProps } from './AssetTable';

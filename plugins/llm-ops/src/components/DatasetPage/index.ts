@@ -1,0 +1,2 @@
+export { DatasetPage, DatasetVersions } from './DatasetPage';
+export { useDatasetUsage } from './useDatasetUsage';

@@ -1,0 +1,1 @@
+export { EndpointPage, CanaryActions } from './EndpointPage';

@@ -1,0 +1,1 @@
+export { EndpointsPage, trafficSummary } from './EndpointsPage';

@@ -1,0 +1,2 @@
+export { EntityLlmOpsContent } from './EntityLlmOpsContent';
+export { EntityLlmOpsCard } from './EntityLlmOpsCard';

@@ -1,0 +1,2 @@
+export { ExperimentPage, ExperimentRuns } from './ExperimentPage';
+export { useRunSearch } from './useRunSearch';

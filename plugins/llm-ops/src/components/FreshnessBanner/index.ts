@@ -1,0 +1,1 @@
+export { FreshnessBanner } from './FreshnessBanner';

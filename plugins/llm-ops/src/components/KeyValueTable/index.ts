@@ -1,0 +1,1 @@
+export { KeyValueTable } from './KeyValueTable';

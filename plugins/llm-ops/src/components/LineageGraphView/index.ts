@@ -1,0 +1,2 @@
+export { LineageGraphView } from './LineageGraphView';
+export { layoutLineage, columnOf } from './layout';

@@ -1,0 +1,1 @@
+export { LineagePage } from './LineagePage';

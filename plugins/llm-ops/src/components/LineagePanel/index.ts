@@ -1,0 +1,2 @@
+export { LineagePanel } from './LineagePanel';
+export { useLineage } from './useLineage';

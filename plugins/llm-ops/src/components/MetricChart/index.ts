@@ -1,0 +1,2 @@
+export { MetricChart, overlay } from './MetricChart';
+export { useMetricHistories, MAX_POINTS } from './useMetricHistories';

@@ -1,0 +1,2 @@
+export { ModelPage, ModelVersions } from './ModelPage';
+export { useModelServing } from './useModelServing';

@@ -1,0 +1,1 @@
+export { NodePhases } from './NodePhases';

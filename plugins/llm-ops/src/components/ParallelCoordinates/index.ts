@@ -1,0 +1,1 @@
+export { ParallelCoordinates, buildAxis, valueOf } from './ParallelCoordinates';

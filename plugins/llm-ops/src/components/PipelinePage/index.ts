@@ -1,0 +1,1 @@
+export { PipelinePage, PipelineRuns, PipelineRunPage } from './PipelinePage';

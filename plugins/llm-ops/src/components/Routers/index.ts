@@ -1,0 +1,8 @@
+export {
+  DatasetsRouter,
+  EndpointsRouter,
+  ExperimentsRouter,
+  LineageRouter,
+  ModelsRouter,
+  PipelinesRouter,
+} from './Routers';

@@ -1,0 +1,1 @@
+export { RunComparison, comparisonRows } from './RunComparison';

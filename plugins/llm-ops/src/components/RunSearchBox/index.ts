@@ -1,0 +1,1 @@
+export { RunSearchBox } from './RunSearchBox';

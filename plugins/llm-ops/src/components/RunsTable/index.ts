@@ -1,0 +1,1 @@
+export { RunsTable, runOrderBy } from './RunsTable';

@@ -1,0 +1,1 @@
+export { SyncedAt } from './SyncedAt';
