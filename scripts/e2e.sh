@@ -23,6 +23,7 @@ fi
 require_free_port "$FRONTEND_PORT" "the e2e portal's frontend (set LLM_OPS_E2E_FRONTEND_PORT to use another port)"
 require_free_port "$BACKEND_PORT" "the e2e portal's backend (set LLM_OPS_E2E_BACKEND_PORT to use another port)"
 
+rm -rf "$DIR/sqlite" && mkdir -p "$DIR/sqlite"
 TOKEN="e2e-$(node -e 'process.stdout.write(require("crypto").randomBytes(12).toString("hex"))')"
 CONFIG="$DIR/app-config.e2e.yaml"
 cat >"$CONFIG" <<YAML
@@ -41,8 +42,11 @@ backend:
     methods: [GET, HEAD, PATCH, POST, PUT, DELETE]
     credentials: true
   database:
+    # Files rather than memory: the dev backend restarts when a source file changes, and the
+    # seeded data must survive that. Removed at the start of every run.
     client: better-sqlite3
-    connection: ':memory:'
+    connection:
+      directory: $DIR/sqlite
   auth:
     externalAccess:
       - type: static
@@ -51,25 +55,30 @@ backend:
           subject: llm-ops-e2e
 YAML
 
+# Job control puts each server (yarn, the CLI and the node process it starts) in a process group
+# of its own, so stopping the group stops all of it and nothing else.
+set -m
 PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do
-    # Each server runs in its own process group (setsid): stop the group, then the leader.
-    kill -- -"$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true
+    kill -TERM -- -"$pid" 2>/dev/null || true
   done
-  wait 2>/dev/null || true
+  for pid in "${PIDS[@]}"; do
+    for _ in $(seq 1 20); do kill -0 -- -"$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL -- -"$pid" 2>/dev/null || true
+  done
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 log "starting the e2e backend on 127.0.0.1:$BACKEND_PORT (log: $LOGS/e2e-backend.log)"
-(cd "$ROOT/packages/backend" && LLM_OPS_API_TOKEN="$TOKEN" exec setsid yarn backstage-cli package start \
+(cd "$ROOT/packages/backend" && LLM_OPS_API_TOKEN="$TOKEN" exec yarn backstage-cli package start \
   --config ../../app-config.yaml --config "$CONFIG") >"$LOGS/e2e-backend.log" 2>&1 &
 PIDS+=($!)
 BACKEND_PID=$!
 
 log "starting the e2e frontend on http://localhost:$FRONTEND_PORT (log: $LOGS/e2e-frontend.log)"
-(cd "$ROOT/packages/app" && BROWSER=none exec setsid yarn backstage-cli package start \
+(cd "$ROOT/packages/app" && BROWSER=none exec yarn backstage-cli package start \
   --config ../../app-config.yaml --config "$CONFIG") >"$LOGS/e2e-frontend.log" 2>&1 &
 PIDS+=($!)
 FRONTEND_PID=$!

@@ -16,6 +16,7 @@ PG_URL="$("$ROOT/scripts/services/postgres.sh" start)"
 REDIS_URL="$("$ROOT/scripts/services/redis.sh" start)"
 export LLM_OPS_TEST_MLFLOW_URL="$("$ROOT/scripts/services/mlflow.sh" start)"
 export LLM_OPS_TEST_KUBECONFIG="$("$ROOT/scripts/services/kube-apiserver.sh" start)"
+export LLM_OPS_TEST_RAY_URL="$("$ROOT/scripts/services/ray.sh" start)"
 export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="$PG_URL"
 export BACKSTAGE_TEST_CACHE_REDIS7_CONNECTION_STRING="$REDIS_URL"
 export BACKSTAGE_TEST_DISABLE_DOCKER=1

@@ -18,9 +18,9 @@ export interface Config {
         /**
          * How often the provider polls the store for assets changed since its last look and
          * applies just those, between full syncs. A duration such as `{ seconds: 5 }` or an
-         * ISO 8601 duration; 0 turns the polling off. Default: 5 seconds.
+         * ISO 8601 duration; `false` (or 0) turns the polling off. Default: 5 seconds.
          */
-        deltaFrequency?: HumanDuration | string;
+        deltaFrequency?: HumanDuration | string | false | 0;
         /**
          * The owner of assets that have none in the store (or one the catalog cannot parse),
          * as an entity ref. Default: group:default/ml-platform.

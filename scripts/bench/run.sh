@@ -6,10 +6,13 @@
 #      database and a static token,
 #   3. runs each scenario with 20 concurrent clients (loopback only) and prints the table,
 #   4. EXPLAINs the hot queries on the bench database and writes docs/benchmarks.md,
-#   5. stops the backend; PostgreSQL keeps running.
+#   5. stops the backend; PostgreSQL keeps running,
+#   6. side by side with MLflow (scripts/bench/side-by-side.sh): the same data set in a real MLflow server on
+#      the same PostgreSQL, the same queries against both; writes the section "llm-ops vs MLflow".
 # Knobs: BENCH_PORT (7207), BENCH_CONCURRENCY (20), BENCH_DURATION (20), BENCH_WARMUP (3),
 #        BENCH_SERIAL_DURATION (5), BENCH_SCENARIOS (a1,a2,a3,b1,b2,c1,c2,d), BENCH_RESEED=1,
-#        BENCH_NODE_ENV (production), BENCH_NO_DOC=1 (do not rewrite docs/benchmarks.md).
+#        BENCH_NODE_ENV (production), BENCH_NO_DOC=1 (do not rewrite docs/benchmarks.md),
+#        BENCH_MLFLOW (1; 0 skips step 6; its own knobs are listed in scripts/bench/side-by-side.sh).
 source "$(dirname "$0")/../lib/common.sh"
 
 PORT="${BENCH_PORT:-7207}"
@@ -116,7 +119,16 @@ log "4/4 EXPLAIN (ANALYZE, BUFFERS) of the hot queries"
 node --require "$TRANSFORM" "$ROOT/scripts/bench/explain.cjs" "$DIR/explain.json" >"$DIR/explain.txt" ||
   die "EXPLAIN failed" "read $DIR/explain.txt"
 if [ "${BENCH_NO_DOC:-0}" != 1 ]; then
+  # report.mjs rewrites the page and keeps only its Findings; the section "llm-ops vs MLflow" is kept too.
+  node "$ROOT/scripts/bench/mlflow/doc.mjs" save "$ROOT/docs/benchmarks.md" "$DIR/mlflow-section.md"
   node "$ROOT/scripts/bench/report.mjs" "$DIR" "$ROOT/docs/benchmarks.md"
+  node "$ROOT/scripts/bench/mlflow/doc.mjs" restore "$ROOT/docs/benchmarks.md" "$DIR/mlflow-section.md"
+fi
+side_status=0
+if [ "${BENCH_MLFLOW:-1}" = 1 ]; then
+  log "side by side with MLflow (BENCH_MLFLOW=0 skips it)"
+  bash "$ROOT/scripts/bench/side-by-side.sh" || side_status=$?
 fi
 log "benchmark done in $((SECONDS - started)) s; details in $DIR, plans in $DIR/explain.txt"
-exit "$load_status"
+[ "$load_status" -ne 0 ] && exit "$load_status"
+exit "$side_status"

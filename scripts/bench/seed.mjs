@@ -39,7 +39,7 @@ async function step(name, fn) {
   return result;
 }
 
-const wanted = { scale: SCALE, version: 4 };
+const wanted = { scale: SCALE, version: 5 };
 
 // Tables that are not the plugin's schema: knex's bookkeeping, the marker, and what Backstage
 // itself creates in a plugin's database (the scheduler's backstage_backend_tasks__* tables).
@@ -404,8 +404,8 @@ async function seed() {
     )} (lr, batch_size, optimizer)`,
     () =>
       db.query(
-        `insert into run_params (run_id, key, value)
-       select r.id, k.key, case k.key
+        `insert into run_params (run_id, experiment_id, key, value)
+       select r.id, r.experiment_id, k.key, case k.key
                 when 'lr' then ${pick([
                   '0.1',
                   '0.03',
@@ -427,8 +427,8 @@ async function seed() {
     )} (mlflow.user, model_family)`,
     () =>
       db.query(
-        `insert into run_tags (run_id, key, value)
-       select r.id, k.key, case k.key
+        `insert into run_tags (run_id, experiment_id, key, value)
+       select r.id, r.experiment_id, k.key, case k.key
                 when 'mlflow.user' then 'user-' || lpad(floor(random() * 300)::text, 3, '0')
                 else ${pick([
                   'llama',
@@ -450,13 +450,13 @@ async function seed() {
     )} (accuracy, loss, f1)`,
     () =>
       db.query(
-        `insert into run_latest_metrics (run_id, key, value, step, timestamp)
-       select s.id, k.key,
+        `insert into run_latest_metrics (run_id, experiment_id, key, value, step, timestamp)
+       select s.id, s.experiment_id, k.key,
               case k.key when 'accuracy' then s.a
                          when 'f1' then greatest(0, s.a - 0.1 * s.r)
                          else 2.2 * (1 - s.a) + 0.05 * s.r end,
               s.step, s.ts
-       from (select id, 0.5 + 0.49 * sqrt(random()) as a, random() as r,
+       from (select id, experiment_id, 0.5 + 0.49 * sqrt(random()) as a, random() as r,
                     100 + floor(random() * 9900)::bigint as step,
                     coalesce(end_time, start_time, created_at) as ts
              from runs) s

@@ -35,6 +35,14 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@llm-ops/backstage-plugin-llm-ops-backend'));
 // Tool modules register adapters only for what app-config configures (llmOps.mlflow, ...).
 backend.add(import('@llm-ops/backstage-plugin-llm-ops-backend-module-mlflow'));
+backend.add(import('@llm-ops/backstage-plugin-llm-ops-backend-module-kserve'));
+backend.add(import('@llm-ops/backstage-plugin-llm-ops-backend-module-argo'));
+backend.add(
+  import('@llm-ops/backstage-plugin-llm-ops-backend-module-ray-serve'),
+);
 backend.add(import('@llm-ops/backstage-plugin-catalog-backend-module-llm-ops'));
+backend.add(
+  import('@llm-ops/backstage-plugin-scaffolder-backend-module-llm-ops'),
+);
 
 backend.start();

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const knexFactory = require('knex');
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const migrations = path.resolve(here, '../../llm-ops-backend/migrations');
 
@@ -43,8 +44,21 @@ await db.migrate.latest({ directory: migrations });
 const started = Date.now();
 let clock = Date.now() - 86_400_000; // a day ago, one millisecond apart
 const tick = () => clock++;
-const rows = { assets: [], versions: [], runs: [], aliases: [], lineage_edges: [], pipeline_runs: [], tags: [] };
-const owners = ['group:default/nlp', 'group:default/vision', 'group:default/ml-platform', null];
+const rows = {
+  assets: [],
+  versions: [],
+  runs: [],
+  aliases: [],
+  lineage_edges: [],
+  pipeline_runs: [],
+  tags: [],
+};
+const owners = [
+  'group:default/nlp',
+  'group:default/vision',
+  'group:default/ml-platform',
+  null,
+];
 const asset = (kind, name, extra = {}) => {
   const t = tick();
   const row = {
@@ -63,7 +77,14 @@ const asset = (kind, name, extra = {}) => {
   return row;
 };
 const edge = (fromType, fromId, relation, toType, toId) =>
-  rows.lineage_edges.push({ from_type: fromType, from_id: fromId, relation, to_type: toType, to_id: toId, created_at: tick() });
+  rows.lineage_edges.push({
+    from_type: fromType,
+    from_id: fromId,
+    relation,
+    to_type: toType,
+    to_id: toId,
+    created_at: tick(),
+  });
 
 const datasetVersions = [];
 for (let i = 0; i < COUNTS.datasets; i++) {
@@ -78,7 +99,11 @@ for (let i = 0; i < COUNTS.datasets; i++) {
     spec: JSON.stringify({
       uri: `s3://datasets/corpus-${i}/v1`,
       format: 'parquet',
-      sourceRepository: { repository: 'https://github.com/acme/datasets', path: `corpus-${i}.dvc`, revision: 'main' },
+      sourceRepository: {
+        repository: 'https://github.com/acme/datasets',
+        path: `corpus-${i}.dvc`,
+        revision: 'main',
+      },
     }),
     created_at: t,
     updated_at: t,
@@ -88,16 +113,37 @@ for (let i = 0; i < COUNTS.datasets; i++) {
 }
 const runs = [];
 for (let i = 0; i < COUNTS.experiments; i++) {
-  const e = asset('experiment', i % 2 ? `team-${i % 7}/Experiment ${i}` : `experiment-${i}`);
+  const e = asset(
+    'experiment',
+    i % 2 ? `team-${i % 7}/Experiment ${i}` : `experiment-${i}`,
+  );
   const t = tick();
-  const run = { id: randomUUID(), experiment_id: e.id, name: `run-${i}`, status: 'FINISHED', start_time: t, end_time: t, lifecycle: 'active', created_at: t, updated_at: t };
+  const run = {
+    id: randomUUID(),
+    experiment_id: e.id,
+    name: `run-${i}`,
+    status: 'FINISHED',
+    start_time: t,
+    end_time: t,
+    lifecycle: 'active',
+    created_at: t,
+    updated_at: t,
+  };
   rows.runs.push(run);
   runs.push(run);
-  edge('run', run.id, 'used', 'dataset-version', datasetVersions[i % datasetVersions.length].id);
+  edge(
+    'run',
+    run.id,
+    'used',
+    'dataset-version',
+    datasetVersions[i % datasetVersions.length].id,
+  );
 }
 const modelVersions = [];
 for (let i = 0; i < COUNTS.models; i++) {
-  const m = asset('model', i % 2 ? `Model ${i}` : `model-${i}`, { status: { versionCounter: 1 } });
+  const m = asset('model', i % 2 ? `Model ${i}` : `model-${i}`, {
+    status: { versionCounter: 1 },
+  });
   const run = runs[(i * 5) % runs.length];
   const t = tick();
   const v = {
@@ -105,7 +151,11 @@ for (let i = 0; i < COUNTS.models; i++) {
     asset_id: m.id,
     version: '1',
     description: null,
-    spec: JSON.stringify({ artifactUri: `s3://models/model-${i}/1`, sourceRunId: run.id, status: 'READY' }),
+    spec: JSON.stringify({
+      artifactUri: `s3://models/model-${i}/1`,
+      sourceRunId: run.id,
+      status: 'READY',
+    }),
     created_at: t,
     updated_at: t,
   };
@@ -122,7 +172,15 @@ for (let i = 0; i < COUNTS.endpoints; i++) {
       cluster: 'east',
       namespace: 'ml-serving',
       url: `https://endpoint-${i}.ml.example.com`,
-      traffic: [{ modelVersionId: v.id, modelName: m.name, version: '1', percent: 100, role: 'stable' }],
+      traffic: [
+        {
+          modelVersionId: v.id,
+          modelName: m.name,
+          version: '1',
+          percent: 100,
+          role: 'stable',
+        },
+      ],
       minReplicas: 1,
       maxReplicas: 1,
       generation: 1,
@@ -133,22 +191,63 @@ for (let i = 0; i < COUNTS.endpoints; i++) {
 }
 for (let i = 0; i < COUNTS.pipelines; i++) {
   const p = asset('pipeline', `pipeline-${i}`, {
-    spec: { runtime: 'argo', templateRef: { kind: 'WorkflowTemplate', name: `pipeline-${i}` }, cluster: 'east', namespace: 'ml-pipelines', parameters: {} },
+    spec: {
+      runtime: 'argo',
+      templateRef: { kind: 'WorkflowTemplate', name: `pipeline-${i}` },
+      cluster: 'east',
+      namespace: 'ml-pipelines',
+      parameters: {},
+    },
   });
   const t = tick();
-  const pr = { id: randomUUID(), pipeline_id: p.id, name: `pipeline-${i}-abcde`, parameters: '{}', phase: 'Succeeded', nodes: '[]', started_at: t, finished_at: t, created_at: t, updated_at: t };
+  const pr = {
+    id: randomUUID(),
+    pipeline_id: p.id,
+    name: `pipeline-${i}-abcde`,
+    parameters: '{}',
+    phase: 'Succeeded',
+    nodes: '[]',
+    started_at: t,
+    finished_at: t,
+    created_at: t,
+    updated_at: t,
+  };
   rows.pipeline_runs.push(pr);
-  edge('pipeline-run', pr.id, 'used', 'dataset-version', datasetVersions[i % datasetVersions.length].id);
+  edge(
+    'pipeline-run',
+    pr.id,
+    'used',
+    'dataset-version',
+    datasetVersions[i % datasetVersions.length].id,
+  );
   edge('pipeline-run', pr.id, 'ran', 'run', runs[i % runs.length].id);
-  edge('pipeline-run', pr.id, 'produced', 'model-version', modelVersions[i % modelVersions.length].v.id);
+  edge(
+    'pipeline-run',
+    pr.id,
+    'produced',
+    'model-version',
+    modelVersions[i % modelVersions.length].v.id,
+  );
 }
-for (const a of rows.assets) rows.tags.push({ resource_id: a.id, key: 'bench', value: 'catalog' });
+for (const a of rows.assets)
+  rows.tags.push({ resource_id: a.id, key: 'bench', value: 'catalog' });
 
-for (const table of ['assets', 'versions', 'aliases', 'runs', 'pipeline_runs', 'lineage_edges', 'tags']) {
+for (const table of [
+  'assets',
+  'versions',
+  'aliases',
+  'runs',
+  'pipeline_runs',
+  'lineage_edges',
+  'tags',
+]) {
   await db.batchInsert(table, rows[table], 1000);
 }
 await db.raw('analyze');
-const counts = await db('assets').select('kind').count({ n: '*' }).groupBy('kind');
+const counts = await db('assets')
+  .select('kind')
+  .count({ n: '*' })
+  .groupBy('kind');
 await db.destroy();
 console.log(
   JSON.stringify({

@@ -7,6 +7,63 @@
  * have narrow tables of their own, indexed for the filter language and for keyset pagination.
  */
 
+/*
+ * Run search (POST /v1/runs/search) always names its experiments, so run_params, run_tags and
+ * run_latest_metrics repeat their run's experiment_id (a run never changes experiment) and are
+ * indexed by experiment first: a filter then reads one experiment's entries, not every run's.
+ * Param and tag values may be up to 6,000 / 8,000 characters, more than a PostgreSQL btree entry
+ * holds, so PostgreSQL indexes the first INDEXED_VALUE_PREFIX characters of the value (the filter
+ * compiler compares that prefix next to the exact value; src/query/filterCompiler.ts). SQLite
+ * indexes (experiment_id, key, run_id).
+ */
+const INDEXED_VALUE_PREFIX = 100;
+
+/** @param {import('knex').Knex.CreateTableBuilder} table */
+function experimentIdColumn(table) {
+  table
+    .string('experiment_id', 36)
+    .notNullable()
+    .comment(
+      "The run's experiment (runs.experiment_id), repeated so that a search starts from it",
+    );
+}
+
+/*
+ * Name search (`q=`, lower(name) LIKE '%term%') on PostgreSQL: a trigram GIN index. pg_trgm ships
+ * with PostgreSQL (contrib) and is a trusted extension (13+), so a role with CREATE on the
+ * database can create it. The index is optional: when the extension cannot be created (no
+ * privilege, not installed), the search stays a sequential scan and the migration still
+ * succeeds. The extension may already exist in another schema (Backstage's schema-per-plugin
+ * mode), so the operator class is qualified with the extension's schema.
+ */
+const NAME_TRIGRAM_INDEX = 'assets_name_trgm_idx';
+
+/** @param {import('knex').Knex} knex */
+async function createNameTrigramIndex(knex) {
+  await knex.raw(`
+    do $$
+    declare
+      trgm_schema name;
+    begin
+      begin
+        create extension if not exists pg_trgm;
+      exception when others then
+        -- Not allowed or not installed: no index (the block's subtransaction is rolled back).
+        null;
+      end;
+      select n.nspname into trgm_schema
+        from pg_extension e join pg_namespace n on n.oid = e.extnamespace
+        where e.extname = 'pg_trgm';
+      if trgm_schema is not null then
+        execute format(
+          'create index ${NAME_TRIGRAM_INDEX} on assets using gin (lower(name) %I.gin_trgm_ops)',
+          trgm_schema
+        );
+      end if;
+    end
+    $$`);
+}
+
 /**
  * @param {import('knex').Knex} knex
  */
@@ -56,6 +113,9 @@ exports.up = async function up(knex) {
     table.index(['kind', 'updated_at', 'id'], 'assets_kind_updated_idx');
     table.index(['kind', 'owner'], 'assets_kind_owner_idx');
   });
+
+  const pg = knex.client.config.client === 'pg';
+  if (pg) await createNameTrigramIndex(knex);
 
   await knex.schema.createTable('tags', table => {
     table.comment('Key/value tags of assets and versions (runs have run_tags)');
@@ -126,7 +186,7 @@ exports.up = async function up(knex) {
   // Serves the default run order (newest first, runs without a start last, then by id).
   // SQLite has no NULLS LAST in index definitions; it sorts NULLs first ascending, so last
   // descending, which is the same order.
-  const nullsLast = knex.client.config.client === 'pg' ? ' nulls last' : '';
+  const nullsLast = pg ? ' nulls last' : '';
   await knex.raw(
     `create index runs_experiment_start_idx on runs (experiment_id, start_time desc${nullsLast}, id)`,
   );
@@ -139,11 +199,21 @@ exports.up = async function up(knex) {
       .references('id')
       .inTable('runs')
       .onDelete('CASCADE');
+    experimentIdColumn(table);
     table.string('key', 250).notNullable().comment('Param key');
     table.string('value', 6000).notNullable().comment('Param value');
     table.primary(['run_id', 'key']);
-    table.index(['key', 'run_id'], 'run_params_key_idx');
+    if (!pg)
+      table.index(
+        ['experiment_id', 'key', 'run_id'],
+        'run_params_experiment_key_idx',
+      );
   });
+  if (pg) {
+    await knex.raw(
+      `create index run_params_experiment_key_value_idx on run_params (experiment_id, key, left(value, ${INDEXED_VALUE_PREFIX}), run_id)`,
+    );
+  }
 
   await knex.schema.createTable('run_tags', table => {
     table.comment('Run tags');
@@ -153,11 +223,21 @@ exports.up = async function up(knex) {
       .references('id')
       .inTable('runs')
       .onDelete('CASCADE');
+    experimentIdColumn(table);
     table.string('key', 250).notNullable().comment('Tag key');
     table.string('value', 8000).notNullable().comment('Tag value');
     table.primary(['run_id', 'key']);
-    table.index(['key', 'run_id'], 'run_tags_key_idx');
+    if (!pg)
+      table.index(
+        ['experiment_id', 'key', 'run_id'],
+        'run_tags_experiment_key_idx',
+      );
   });
+  if (pg) {
+    await knex.raw(
+      `create index run_tags_experiment_key_value_idx on run_tags (experiment_id, key, left(value, ${INDEXED_VALUE_PREFIX}), run_id)`,
+    );
+  }
 
   await knex.schema.createTable('run_latest_metrics', table => {
     table.comment(
@@ -169,6 +249,7 @@ exports.up = async function up(knex) {
       .references('id')
       .inTable('runs')
       .onDelete('CASCADE');
+    experimentIdColumn(table);
     table.string('key', 250).notNullable().comment('Metric key');
     table
       .double('value')
@@ -177,7 +258,10 @@ exports.up = async function up(knex) {
     table.bigInteger('step').notNullable().comment('Step of that value');
     table.bigInteger('timestamp').notNullable().comment('ms since epoch');
     table.primary(['run_id', 'key']);
-    table.index(['key', 'value', 'run_id'], 'run_latest_metrics_key_value_idx');
+    table.index(
+      ['experiment_id', 'key', 'value', 'run_id'],
+      'run_latest_metrics_experiment_key_value_idx',
+    );
   });
 
   await knex.schema.createTable('metric_points', table => {
@@ -321,6 +405,9 @@ exports.up = async function up(knex) {
  * @param {import('knex').Knex} knex
  */
 exports.down = async function down(knex) {
+  if (knex.client.config.client === 'pg') {
+    await knex.raw(`drop index if exists ${NAME_TRIGRAM_INDEX}`);
+  }
   for (const table of [
     'idempotency_keys',
     'lineage_edges',

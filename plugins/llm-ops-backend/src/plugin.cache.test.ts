@@ -11,7 +11,7 @@ const caches = createTestCaches();
 
 // Without a Redis (outside `make test`) there is nothing to run against: skip, don't error.
 const cacheIds = caches.eachSupportedId();
-const describeEachCache = cacheIds.length > 0 ? describe.each(cacheIds) : describe.skip.each([['REDIS_7']]);
+const describeEachCache = cacheIds.length > 0 ? describe.each(cacheIds) : describe.skip.each([['REDIS_7' as const]]);
 
 describeEachCache(
   'llm-ops plugin with the %s cache store',

@@ -12,6 +12,7 @@ import { createRouter } from './service/createRouter';
 import { readLlmOpsConfig } from './integrations/config';
 import { Integrations } from './integrations/Integrations';
 import { scheduleIntegrationTasks } from './integrations/schedule';
+import { startClusterIntegrations } from './integrations/ClusterIntegrations';
 import { seedDemoData } from './demo/seedDemoData';
 import path from 'node:path';
 
@@ -52,12 +53,14 @@ export const llmOpsPlugin = createBackendPlugin({
         cache: coreServices.cache,
         config: coreServices.rootConfig,
         scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
       },
       async init({
         httpRouter,
         rootHttpRouter,
         permissionsRegistry,
         scheduler,
+        lifecycle,
         ...deps
       }) {
         permissionsRegistry.addPermissions(llmOpsPermissions);
@@ -80,6 +83,15 @@ export const llmOpsPlugin = createBackendPlugin({
           scheduler,
           logger: deps.logger,
         });
+        // Serving and orchestration per cluster: relays, health checks, and the watches, which
+        // run until the backend shuts down.
+        const clusters = await startClusterIntegrations({
+          db,
+          integrations,
+          scheduler,
+          logger: deps.logger,
+        });
+        lifecycle.addShutdownHook(() => clusters.stop());
         // The router authenticates every non-public route itself (see authenticate.ts) so that
         // a missing token is answered in the envelope; Backstage's barrier would answer in its
         // own format first.

@@ -14,6 +14,8 @@ import {
   type EntityProviderMutation,
 } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+// The provider's peer: the tests run the real llm-ops plugin next to this catalog module.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import llmOpsPlugin from '@llm-ops/backstage-plugin-llm-ops-backend';
 import request from 'supertest';
 import type { Server } from 'node:http';
@@ -66,7 +68,9 @@ export async function startBackend(options: {
   const catalogEntities: Entity[] = [];
   const catalog = catalogServiceMock.mock({
     queryEntities: async req =>
-      new InMemoryCatalogClient({ entities: catalogEntities }).queryEntities(req),
+      new InMemoryCatalogClient({ entities: catalogEntities }).queryEntities(
+        req,
+      ),
   });
   const scheduler = mockServices.scheduler.mock({
     createScheduledTaskRunner: jest.fn(() => ({ run: jest.fn() })),
@@ -119,7 +123,11 @@ export function apiClient(server: Server) {
       .set('Authorization', mockCredentials.user.header());
     const res = body ? await req.send(body) : await req;
     if (res.status >= 300) {
-      throw new Error(`${method.toUpperCase()} ${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
+      throw new Error(
+        `${method.toUpperCase()} ${path} answered ${
+          res.status
+        }: ${JSON.stringify(res.body)}`,
+      );
     }
     return res.body.data;
   };

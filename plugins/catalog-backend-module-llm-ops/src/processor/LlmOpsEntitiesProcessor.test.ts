@@ -2,7 +2,10 @@ import type { Entity } from '@backstage/catalog-model';
 import type { CatalogProcessorResult } from '@backstage/plugin-catalog-node';
 import { LlmOpsEntitiesProcessor } from './LlmOpsEntitiesProcessor';
 
-const location = { type: 'url', target: 'https://example.com/catalog-info.yaml' };
+const location = {
+  type: 'url',
+  target: 'https://example.com/catalog-info.yaml',
+};
 
 const entities: Record<string, Entity> = {
   Experiment: {
@@ -44,7 +47,12 @@ const entities: Record<string, Entity> = {
       url: 'https://support-bot.example.com',
       state: 'Ready',
       traffic: [
-        { model: 'model:support-bot', version: '3', percent: 100, role: 'stable' },
+        {
+          model: 'model:support-bot',
+          version: '3',
+          percent: 100,
+          role: 'stable',
+        },
       ],
       serves: ['support-bot'],
     },
@@ -86,7 +94,9 @@ describe('LlmOpsEntitiesProcessor', () => {
   const processor = new LlmOpsEntitiesProcessor();
 
   it.each(Object.keys(entities))('accepts a valid %s', async kind => {
-    await expect(processor.validateEntityKind(entities[kind])).resolves.toBe(true);
+    await expect(processor.validateEntityKind(entities[kind])).resolves.toBe(
+      true,
+    );
   });
 
   it('leaves other kinds and apiVersions to other processors', async () => {
@@ -191,9 +201,14 @@ describe('LlmOpsEntitiesProcessor', () => {
     await expect(
       relationsOf({
         ...entities.Endpoint,
-        spec: { ...entities.Endpoint.spec, serves: ['dataset:support-tickets'] },
+        spec: {
+          ...entities.Endpoint.spec,
+          serves: ['dataset:support-tickets'],
+        },
       }),
-    ).rejects.toThrow(/spec\.serves refers to 'dataset:support-tickets', but it must be a reference to Model/);
+    ).rejects.toThrow(
+      /spec\.serves refers to 'dataset:support-tickets', but it must be a reference to Model/,
+    );
   });
 
   it('requires the kind in Pipeline.spec.produces', async () => {
@@ -202,7 +217,9 @@ describe('LlmOpsEntitiesProcessor', () => {
         ...entities.Pipeline,
         spec: { ...entities.Pipeline.spec, produces: ['support-bot'] },
       }),
-    ).rejects.toThrow(/spec\.produces holds an invalid entity reference 'support-bot'/);
+    ).rejects.toThrow(
+      /spec\.produces holds an invalid entity reference 'support-bot'/,
+    );
   });
 
   it('emits nothing for entities of other kinds', async () => {

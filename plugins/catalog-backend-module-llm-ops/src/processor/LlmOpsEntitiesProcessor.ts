@@ -126,8 +126,8 @@ export class LlmOpsEntitiesProcessor implements CatalogProcessor {
   }
 
   async validateEntityKind(entity: Entity): Promise<boolean> {
-    for (const validator of llmOpsEntityValidators) {
-      if (await validator.check(entity)) {
+    for (const kindValidator of llmOpsEntityValidators) {
+      if (await kindValidator.check(entity)) {
         return true;
       }
     }
@@ -178,7 +178,9 @@ function parseTarget(
 ): CompoundEntityRef {
   const where = `${entity.kind} '${entity.metadata.name}' spec.${field.field}`;
   if (typeof ref !== 'string' || ref.trim() === '') {
-    throw new InputError(`${where} holds an empty or non-string entity reference`);
+    throw new InputError(
+      `${where} holds an empty or non-string entity reference`,
+    );
   }
   let parsed: CompoundEntityRef;
   try {
@@ -192,7 +194,9 @@ function parseTarget(
       !validator.isValidNamespace(parsed.namespace) ||
       !validator.isValidEntityName(parsed.name)
     ) {
-      throw new Error('kind, namespace or name is not in the format the catalog accepts');
+      throw new Error(
+        'kind, namespace or name is not in the format the catalog accepts',
+      );
     }
   } catch (error) {
     throw new InputError(
@@ -204,7 +208,8 @@ function parseTarget(
   if (
     field.allowedKinds &&
     !field.allowedKinds.some(
-      k => k.toLocaleLowerCase('en-US') === parsed.kind.toLocaleLowerCase('en-US'),
+      k =>
+        k.toLocaleLowerCase('en-US') === parsed.kind.toLocaleLowerCase('en-US'),
     )
   ) {
     throw new InputError(

@@ -34,12 +34,15 @@ export async function forEachLimit<T>(
   fn: (item: T) => Promise<void>,
 ): Promise<void> {
   let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++];
-      await fn(item);
-    }
-  });
+  const workers = Array.from(
+    { length: Math.min(limit, items.length) },
+    async () => {
+      while (next < items.length) {
+        const item = items[next++];
+        await fn(item);
+      }
+    },
+  );
   await Promise.all(workers);
 }
 
@@ -277,7 +280,9 @@ export class AssetIndex {
 
   private assetOfVersion(versionId: string, kind: AssetKind) {
     const assetId = this.versionAsset.get(versionId);
-    return assetId && this.assets.get(assetId)?.kind === kind ? assetId : undefined;
+    return assetId && this.assets.get(assetId)?.kind === kind
+      ? assetId
+      : undefined;
   }
 
   private assetsOfVersions(versionIds: string[], kind: AssetKind): string[] {

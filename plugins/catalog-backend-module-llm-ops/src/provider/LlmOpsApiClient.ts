@@ -56,7 +56,10 @@ export class LlmOpsApiClient {
   }
 
   /** One page of an asset list, e.g. the newest changes with `orderBy=-updatedAt`. */
-  listPage<T>(kind: AssetKind, query: Record<string, string>): Promise<Page<T>> {
+  listPage<T>(
+    kind: AssetKind,
+    query: Record<string, string>,
+  ): Promise<Page<T>> {
     return this.request('GET', `/v1/${kind}s?${new URLSearchParams(query)}`);
   }
 
@@ -97,25 +100,27 @@ export class LlmOpsApiClient {
 
   /** The active runs of at most 100 experiments, a page at a time. */
   async runsOf(chunk: string[], onPage: (runs: ApiRun[]) => void) {
-    {
-      let cursor: string | null = null;
-      do {
-        const page: Page<ApiRun> = await this.request('POST', '/v1/runs/search', {
-          experimentIds: chunk,
-          pageSize: RUN_PAGE_SIZE,
-          ...(cursor ? { cursor } : {}),
-        });
-        onPage(page.items);
-        cursor = page.nextCursor;
-      } while (cursor);
-    }
+    let cursor: string | null = null;
+    do {
+      const page: Page<ApiRun> = await this.request('POST', '/v1/runs/search', {
+        experimentIds: chunk,
+        pageSize: RUN_PAGE_SIZE,
+        ...(cursor ? { cursor } : {}),
+      });
+      onPage(page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
   }
 
   getRun(runId: string): Promise<ApiRun> {
     return this.request('GET', `/v1/runs/${encodeURIComponent(runId)}`);
   }
 
-  lineage(type: AssetKind, id: string, depth: number): Promise<ApiLineageGraph> {
+  lineage(
+    type: AssetKind,
+    id: string,
+    depth: number,
+  ): Promise<ApiLineageGraph> {
     return this.request(
       'GET',
       `/v1/lineage/${type}/${encodeURIComponent(id)}?depth=${depth}`,
@@ -141,7 +146,11 @@ export class LlmOpsApiClient {
 
   private cachedToken?: { token: string; until: number };
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  private async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<T> {
     const [baseUrl, token] = await Promise.all([
       this.options.discovery.getBaseUrl(PLUGIN_ID),
       this.token(),
@@ -171,7 +180,9 @@ export class LlmOpsApiClient {
     }
     if (!envelope || typeof envelope !== 'object' || !('data' in envelope)) {
       throw new Error(
-        `llm-ops API ${method} ${path.split('?')[0]} answered ${res.status} without the {status, message, data} envelope`,
+        `llm-ops API ${method} ${path.split('?')[0]} answered ${
+          res.status
+        } without the {status, message, data} envelope`,
       );
     }
     return envelope.data as T;

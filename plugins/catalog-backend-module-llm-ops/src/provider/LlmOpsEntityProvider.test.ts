@@ -104,7 +104,9 @@ describe.each(databases.eachSupportedId())(
       return startBackend({
         knex,
         config: {
-          catalog: { providers: { llmOps: { deltaFrequency: { seconds: 2 } } } },
+          catalog: {
+            providers: { llmOps: { deltaFrequency: { seconds: 2 } } },
+          },
         },
       });
     }
@@ -137,7 +139,9 @@ describe.each(databases.eachSupportedId())(
       const full = connection.last();
       expect(full.type).toBe('full');
       const entities = byRef(full);
-      const experimentName = `support-bot-finetune-${shortHash(s.experiment.id)}`;
+      const experimentName = `support-bot-finetune-${shortHash(
+        s.experiment.id,
+      )}`;
       const faqName = `faq-corpus-${shortHash(s.faq.id)}`;
       expect([...entities.keys()].sort()).toEqual(
         [
@@ -156,9 +160,8 @@ describe.each(databases.eachSupportedId())(
           'backstage.io/managed-by-location': expect.stringMatching(
             /^llm-ops:http:\/\/.+\/api\/llm-ops$/,
           ),
-          'backstage.io/managed-by-origin-location': expect.stringMatching(
-            /^llm-ops:http/,
-          ),
+          'backstage.io/managed-by-origin-location':
+            expect.stringMatching(/^llm-ops:http/),
           'llm-ops.io/source-integration': 'builtin',
         });
       }
@@ -242,12 +245,16 @@ describe.each(databases.eachSupportedId())(
       expect(entities.get('pipeline:support-bot-training')).toMatchObject({
         metadata: {
           annotations: {
-            'argoproj.io/workflow-template': 'ml-pipelines/support-bot-training',
+            'argoproj.io/workflow-template':
+              'ml-pipelines/support-bot-training',
           },
         },
         spec: {
           runtime: 'argo',
-          templateRef: { kind: 'WorkflowTemplate', name: 'support-bot-training' },
+          templateRef: {
+            kind: 'WorkflowTemplate',
+            name: 'support-bot-training',
+          },
           consumes: ['dataset:default/support-tickets'],
           produces: [
             `experiment:default/${experimentName}`,
@@ -287,9 +294,9 @@ describe.each(databases.eachSupportedId())(
         type: 'delta',
         removed: [{ entityRef: `dataset:default/${faqName}` }],
       });
-      expect(entitiesOf(connection.last()).map(d => d.entity.metadata.name)).toEqual([
-        'faq',
-      ]);
+      expect(
+        entitiesOf(connection.last()).map(d => d.entity.metadata.name),
+      ).toEqual(['faq']);
 
       // A deleted experiment is removed at once.
       await api.delete(`/v1/experiments/${s.experiment.id}`);
@@ -315,9 +322,9 @@ describe.each(databases.eachSupportedId())(
       expect(after.has(`experiment:${experimentName}`)).toBe(false);
       expect(after.has('dataset:faq')).toBe(true);
       expect(after.get('model:support-bot')!.spec!.producedBy).toBeUndefined();
-      expect(after.get('pipeline:support-bot-training')!.spec!.produces).toEqual([
-        'model:default/support-bot',
-      ]);
+      expect(
+        after.get('pipeline:support-bot-training')!.spec!.produces,
+      ).toEqual(['model:default/support-bot']);
     });
 
     it('emits no entity for an asset that a hand-written entity claims', async () => {
@@ -371,8 +378,12 @@ describe.each(databases.eachSupportedId())(
       expect(entities.get('endpoint:support-bot-prod')!.spec!.serves).toEqual([
         'model:nlp/support-assistant-llm',
       ]);
-      const experiment = [...entities.values()].find(e => e.kind === 'Experiment')!;
-      expect(experiment.spec!.trainedOn).toEqual(['dataset:default/support-tickets']);
+      const experiment = [...entities.values()].find(
+        e => e.kind === 'Experiment',
+      )!;
+      expect(experiment.spec!.trainedOn).toEqual([
+        'dataset:default/support-tickets',
+      ]);
 
       // A change to a claimed asset is not emitted by a delta either.
       await api.patch(`/v1/models/${s.model.id}`, { description: 'changed' });

@@ -115,7 +115,10 @@ export class LlmOpsEntityProvider implements EntityProvider {
         try {
           await this.refresh(logger);
         } catch (error) {
-          logger.error(`${PROVIDER_NAME} full sync failed, ${error}`, error as Error);
+          logger.error(
+            `${PROVIDER_NAME} full sync failed, ${error}`,
+            error as Error,
+          );
         }
       },
     });
@@ -130,7 +133,10 @@ export class LlmOpsEntityProvider implements EntityProvider {
           try {
             await this.applyChanges(logger);
           } catch (error) {
-            logger.warn(`${PROVIDER_NAME} delta sync failed, ${error}`, error as Error);
+            logger.warn(
+              `${PROVIDER_NAME} delta sync failed, ${error}`,
+              error as Error,
+            );
           }
         },
       });
@@ -206,7 +212,9 @@ export class LlmOpsEntityProvider implements EntityProvider {
     await connection.applyMutation({ type: 'full', entities });
     this.state = state;
     logger.info(
-      `${PROVIDER_NAME} emitted ${entities.length} entities (${claimed} claimed by hand-written entities) in ${
+      `${PROVIDER_NAME} emitted ${
+        entities.length
+      } entities (${claimed} claimed by hand-written entities) in ${
         (Date.now() - started) / 1000
       } seconds with ${this.requests - requestsBefore} llm-ops API requests`,
     );
@@ -251,7 +259,10 @@ export class LlmOpsEntityProvider implements EntityProvider {
       } while (cursor && pages < DELTA_MAX_PAGES);
     }
     if (changed.length === 0) {
-      state.watermark = Math.max(state.watermark, Math.min(newest, passStarted) - DELTA_OVERLAP_MS);
+      state.watermark = Math.max(
+        state.watermark,
+        Math.min(newest, passStarted) - DELTA_OVERLAP_MS,
+      );
       return;
     }
 
@@ -286,7 +297,12 @@ export class LlmOpsEntityProvider implements EntityProvider {
         continue;
       }
       added.push({
-        entity: buildEntity(item, now.name, await state.index.linksOf(item), ctx),
+        entity: buildEntity(
+          item,
+          now.name,
+          await state.index.linksOf(item),
+          ctx,
+        ),
         locationKey: PROVIDER_NAME,
       });
     }
@@ -296,7 +312,10 @@ export class LlmOpsEntityProvider implements EntityProvider {
         `${PROVIDER_NAME} delta: ${added.length} upserted, ${removed.length} removed`,
       );
     }
-    state.watermark = Math.max(state.watermark, Math.min(newest, passStarted) - DELTA_OVERLAP_MS);
+    state.watermark = Math.max(
+      state.watermark,
+      Math.min(newest, passStarted) - DELTA_OVERLAP_MS,
+    );
   }
 
   /**
@@ -311,13 +330,19 @@ export class LlmOpsEntityProvider implements EntityProvider {
     let name = entityNameFor(asset);
     const holder = taken.get(name);
     if (holder && holder !== asset.id) {
-      name = `${name.slice(0, 63 - 9).replace(/-+$/, '')}-${shortHash(`${asset.id}:1`)}`;
+      name = `${name.slice(0, 63 - 9).replace(/-+$/, '')}-${shortHash(
+        `${asset.id}:1`,
+      )}`;
     }
     taken.set(name, asset.id);
     const emitted: Emitted = {
       kind,
       name,
-      ref: stringifyEntityRef({ kind: kindOf[kind], namespace: 'default', name }),
+      ref: stringifyEntityRef({
+        kind: kindOf[kind],
+        namespace: 'default',
+        name,
+      }),
       updatedAt: asset.updatedAt,
     };
     state.emitted.set(asset.id, emitted);

@@ -23,8 +23,13 @@ export type Claims = {
   refs: Set<string>;
 };
 
-
 const PAGE_SIZE = 500;
+const FIELDS = [
+  'kind',
+  'metadata.namespace',
+  'metadata.name',
+  'metadata.annotations',
+];
 
 /**
  * Reads the hand-written entities of the LLM Ops kinds from the catalog, as the catalog plugin
@@ -73,5 +78,3 @@ export async function readClaims(
   } while (cursor);
   return claims;
 }
-
-const FIELDS = ['kind', 'metadata.namespace', 'metadata.name', 'metadata.annotations'];

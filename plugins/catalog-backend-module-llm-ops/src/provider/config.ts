@@ -20,7 +20,7 @@ export const DEFAULT_OWNER = 'group:default/ml-platform';
 /** `catalog.providers.llmOps`, with defaults filled in. */
 export type LlmOpsProviderConfig = {
   schedule: SchedulerServiceTaskScheduleDefinition;
-  /** How often changes are polled for; 0 turns delta polling off. */
+  /** How often changes are polled for; 0 when delta polling is off. */
   deltaFrequencyMs: number;
   defaultOwner: string;
 };
@@ -33,20 +33,29 @@ export function readProviderConfig(root: Config): LlmOpsProviderConfig {
         config.getConfig('schedule'),
       )
     : DEFAULT_SCHEDULE;
-  const deltaFrequencyMs = durationToMilliseconds(
-    config?.has('deltaFrequency')
-      ? readDurationFromConfig(config, { key: 'deltaFrequency' })
-      : DEFAULT_DELTA_FREQUENCY,
-  );
+  const rawDelta = config?.getOptional('deltaFrequency');
+  const deltaOff = rawDelta === false || rawDelta === 0;
+  const deltaFrequencyMs = deltaOff
+    ? 0
+    : durationToMilliseconds(
+        config?.has('deltaFrequency')
+          ? readDurationFromConfig(config, { key: 'deltaFrequency' })
+          : DEFAULT_DELTA_FREQUENCY,
+      );
   const owner = config?.getOptionalString('defaultOwner') ?? DEFAULT_OWNER;
   let defaultOwner: string;
   try {
     defaultOwner = stringifyEntityRef(
-      parseEntityRef(owner, { defaultKind: 'Group', defaultNamespace: 'default' }),
+      parseEntityRef(owner, {
+        defaultKind: 'Group',
+        defaultNamespace: 'default',
+      }),
     );
   } catch (error) {
     throw new InputError(
-      `Invalid ${CONFIG_PATH}.defaultOwner '${owner}': ${(error as Error).message}`,
+      `Invalid ${CONFIG_PATH}.defaultOwner '${owner}': ${
+        (error as Error).message
+      }`,
     );
   }
   return { schedule, deltaFrequencyMs, defaultOwner };

@@ -27,7 +27,9 @@ describe('entityNameFor', () => {
   it('is stable: the same asset always gets the same name', () => {
     const asset = { id: 'f00', name: 'Ünïcode Ëxperiment (v2)' };
     expect(entityNameFor(asset)).toBe(entityNameFor({ ...asset }));
-    expect(entityNameFor(asset)).toBe(`unicode-experiment-v2-${shortHash('f00')}`);
+    expect(entityNameFor(asset)).toBe(
+      `unicode-experiment-v2-${shortHash('f00')}`,
+    );
   });
 
   it.each([
@@ -38,12 +40,15 @@ describe('entityNameFor', () => {
     'a.b_c',
     'UPPER',
     'trailing-',
-  ])('always gives a valid entity name of at most 63 characters for %j', name => {
-    const result = entityNameFor({ id: 'some-id', name });
-    expect(result.length).toBeLessThanOrEqual(63);
-    expect(result).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
-    expect(validator.isValidEntityName(result)).toBe(true);
-  });
+  ])(
+    'always gives a valid entity name of at most 63 characters for %j',
+    name => {
+      const result = entityNameFor({ id: 'some-id', name });
+      expect(result.length).toBeLessThanOrEqual(63);
+      expect(result).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+      expect(validator.isValidEntityName(result)).toBe(true);
+    },
+  );
 
   it('slugifies to lower case letters, digits and single dashes', () => {
     expect(slugify('  Hello, World!  ')).toBe('hello-world');

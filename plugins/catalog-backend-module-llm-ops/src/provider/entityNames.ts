@@ -30,7 +30,11 @@ export function slugify(text: string): string {
  */
 export function entityNameFor(asset: { id: string; name: string }): string {
   const slug = slugify(asset.name);
-  if (slug === asset.name && slug.length <= MAX_NAME_LENGTH && VALID_SLUG.test(slug)) {
+  if (
+    slug === asset.name &&
+    slug.length <= MAX_NAME_LENGTH &&
+    VALID_SLUG.test(slug)
+  ) {
     return slug;
   }
   const hash = shortHash(asset.id);

@@ -154,15 +154,16 @@ function sourceAnnotations(item: AnyAsset, links: AssetLinks) {
   if (item.kind === 'endpoint') {
     const endpoint = item.asset;
     if (endpoint.runtime === 'kserve' || type === 'kserve') {
-      const service =
-        type === 'kserve' && externalId?.includes('/')
-          ? externalId
-          : endpoint.namespace
-          ? `${endpoint.namespace}/${endpoint.name}`
-          : undefined;
+      let service: string | undefined;
+      if (type === 'kserve' && externalId?.includes('/')) {
+        service = externalId;
+      } else if (endpoint.namespace) {
+        service = `${endpoint.namespace}/${endpoint.name}`;
+      }
       if (service) annotations[A.kserveInferenceService] = service;
       const cluster =
-        endpoint.cluster ?? (type === 'kserve' ? integrationInstance(source) : undefined);
+        endpoint.cluster ??
+        (type === 'kserve' ? integrationInstance(source) : undefined);
       if (cluster) annotations[A.kserveCluster] = cluster;
     }
   }
@@ -190,7 +191,7 @@ function workflowTemplateOf(pipeline: ApiPipeline): string {
 function linksOf(source: Source) {
   if (!source.url) return undefined;
   try {
-    new URL(source.url);
+    if (!new URL(source.url).protocol.startsWith('http')) return undefined;
   } catch {
     return undefined;
   }

@@ -49,7 +49,10 @@ export type ApiEndpoint = AssetBase & {
 
 export type ApiPipeline = AssetBase & {
   runtime: string;
-  templateRef: { kind: 'WorkflowTemplate' | 'ClusterWorkflowTemplate'; name: string } | null;
+  templateRef: {
+    kind: 'WorkflowTemplate' | 'ClusterWorkflowTemplate';
+    name: string;
+  } | null;
   cluster: string | null;
   namespace: string | null;
 };
@@ -95,7 +98,12 @@ export type ApiLineageGraph = {
 export type Page<T> = { items: T[]; nextCursor: string | null };
 
 /** The llm-ops asset kinds, as the API names them. */
-export type AssetKind = 'experiment' | 'model' | 'dataset' | 'endpoint' | 'pipeline';
+export type AssetKind =
+  | 'experiment'
+  | 'model'
+  | 'dataset'
+  | 'endpoint'
+  | 'pipeline';
 
 export type AnyAsset =
   | { kind: 'experiment'; asset: ApiExperiment }

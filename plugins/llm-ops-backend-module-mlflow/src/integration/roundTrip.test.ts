@@ -8,7 +8,8 @@ import {
 } from '../__testUtils__/mlflow';
 import { startWithMlflow } from './llmOpsBackend';
 
-jest.setTimeout(240_000);
+// Generous: MLflow's Python client starts slowly and 1,100 runs are written, on 2 cores.
+jest.setTimeout(900_000);
 
 const databases = TestDatabases.create({
   ids: ['POSTGRES_15', 'SQLITE_3'],

@@ -14,6 +14,14 @@ import {
 
 export type EndpointRuntime = 'kserve' | 'ray-serve' | 'builtin';
 
+/**
+ * The model format an endpoint's platform loads when none is given (KServe's
+ * `modelFormat.name`): llm-ops serves LLMs, which KServe runs with its Hugging Face runtime.
+ */
+export const DEFAULT_MODEL_FORMAT = 'huggingface';
+
+const MODEL_FORMAT = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+
 export type EndpointCondition = {
   type: string;
   status: 'True' | 'False' | 'Unknown';
@@ -44,6 +52,8 @@ export type EndpointDesired = {
 export type Endpoint = {
   asset: Asset;
   runtime: EndpointRuntime;
+  /** What the platform loads the versions as (KServe `modelFormat.name`). */
+  modelFormat: string;
   cluster: string | null;
   namespace: string | null;
   url: string | null;
@@ -65,6 +75,7 @@ export type EndpointInput = {
   minReplicas?: number;
   maxReplicas?: number;
   modelVersionId?: string;
+  modelFormat?: string;
 };
 
 export type EndpointPatch = {
@@ -76,6 +87,7 @@ export type EndpointPatch = {
   url?: string | null;
   minReplicas?: number;
   maxReplicas?: number;
+  modelFormat?: string;
 };
 
 export type EndpointListOptions = Omit<AssetListOptions, 'lifecycle'>;
@@ -97,6 +109,15 @@ function checkTagKeys(tags: Record<string, string> | undefined): void {
         `Tag keys must be 1 to ${MAX_TAG_KEY} characters long`,
       );
     }
+  }
+}
+
+function checkModelFormat(modelFormat: string | undefined) {
+  if (modelFormat !== undefined && !MODEL_FORMAT.test(modelFormat)) {
+    throw fieldError(
+      'modelFormat',
+      `modelFormat must be 1 to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit`,
+    );
   }
 }
 
@@ -188,6 +209,7 @@ export class EndpointStore {
       input.maxReplicas ?? Math.max(input.minReplicas ?? 1, 1);
     const minReplicas = input.minReplicas ?? Math.min(1, maxReplicas);
     checkReplicas(minReplicas, maxReplicas);
+    checkModelFormat(input.modelFormat);
     const traffic = input.modelVersionId
       ? deployStable(
           [],
@@ -215,6 +237,7 @@ export class EndpointStore {
         tags: input.tags,
         spec: {
           runtime: input.runtime,
+          modelFormat: input.modelFormat ?? DEFAULT_MODEL_FORMAT,
           cluster: input.cluster ?? null,
           namespace: input.namespace ?? null,
           url: input.url ?? null,
@@ -233,6 +256,11 @@ export class EndpointStore {
 
   async get(idOrName: string, tx: Knex = this.db): Promise<Endpoint> {
     return toEndpoint(await this.assets.get('endpoint', idOrName, tx));
+  }
+
+  /** The endpoint, locked until the transaction ends (PostgreSQL), for a read-modify-write. */
+  async getForUpdate(idOrName: string, tx: Knex): Promise<Endpoint> {
+    return this.lockedGet(idOrName, tx);
   }
 
   async list(
@@ -255,8 +283,9 @@ export class EndpointStore {
     const minReplicas = patch.minReplicas ?? current.desired.minReplicas;
     const maxReplicas = patch.maxReplicas ?? current.desired.maxReplicas;
     checkReplicas(minReplicas, maxReplicas);
+    checkModelFormat(patch.modelFormat);
     const spec: Record<string, unknown> = { minReplicas, maxReplicas };
-    for (const key of ['cluster', 'namespace', 'url'] as const) {
+    for (const key of ['cluster', 'namespace', 'url', 'modelFormat'] as const) {
       if (patch[key] !== undefined) spec[key] = patch[key];
     }
     const asset = await this.assets.update(
@@ -313,21 +342,31 @@ export class EndpointStore {
 
   /**
    * What a serving integration reports (KServe InferenceService status, Ray Serve application
-   * status). The desired state and the lineage stay as they are.
+   * status). The desired state and the lineage stay as they are. `changes` records where the
+   * platform put the endpoint (its URL, and the cluster and namespace an adapter chose when the
+   * endpoint named none).
    */
   async recordObserved(
     idOrName: string,
     observed: Omit<EndpointObserved, 'observedAt'> & { observedAt?: number },
     tx: Knex = this.db,
-    changes: { url?: string | null } = {},
+    changes: {
+      url?: string | null;
+      cluster?: string | null;
+      namespace?: string | null;
+    } = {},
   ): Promise<Endpoint> {
     const current = await this.lockedGet(idOrName, tx);
+    const spec: Record<string, unknown> = {};
+    for (const key of ['url', 'cluster', 'namespace'] as const) {
+      if (changes[key] !== undefined) spec[key] = changes[key];
+    }
     const asset = await this.assets.update(
       'endpoint',
       current.asset.id,
       {
         status: { ...observed, observedAt: observed.observedAt ?? Date.now() },
-        ...(changes.url !== undefined ? { spec: { url: changes.url } } : {}),
+        ...(Object.keys(spec).length > 0 ? { spec } : {}),
       },
       tx,
     );
@@ -446,6 +485,7 @@ function toEndpoint(asset: Asset): Endpoint {
   return {
     asset,
     runtime: spec.runtime ?? 'builtin',
+    modelFormat: spec.modelFormat ?? DEFAULT_MODEL_FORMAT,
     cluster: spec.cluster ?? null,
     namespace: spec.namespace ?? null,
     url: spec.url ?? null,

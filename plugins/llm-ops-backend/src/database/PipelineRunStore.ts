@@ -321,6 +321,62 @@ export class PipelineRunStore {
   }
 
   /**
+   * What the orchestrator reports (an Argo Workflow's status), as it is: phase, progress, nodes
+   * and times are the tool's, without the checks a PATCH gets. Nothing is written when nothing
+   * changed, so replaying the same report (a watch relisting) is harmless. Answers whether the
+   * run changed.
+   */
+  async recordObserved(
+    runId: string,
+    report: {
+      phase: PipelineRunPhase;
+      progress: string | null;
+      nodes: PipelineRunNodeInput[];
+      startedAt: number | null;
+      finishedAt: number | null;
+    },
+    tx: Knex,
+  ): Promise<boolean> {
+    const current = await this.lockedRow(runId, tx);
+    const lenientTime = (value: TimeInput) => {
+      try {
+        return toTime(value, 'time');
+      } catch {
+        return null;
+      }
+    };
+    const nodes: PipelineRunNode[] = report.nodes.map(n => ({
+      id: n.id,
+      name: n.name,
+      displayName: n.displayName ?? n.name,
+      type: n.type,
+      phase: n.phase,
+      startedAt: lenientTime(n.startedAt),
+      finishedAt: lenientTime(n.finishedAt),
+      message: n.message ?? null,
+    }));
+    const next = {
+      phase: report.phase,
+      started_at: report.startedAt,
+      finished_at: report.finishedAt,
+      nodes: nodesColumn(report.progress, nodes),
+    };
+    const stored = parseNodesColumn(current.nodes);
+    if (
+      current.phase === next.phase &&
+      toMillisOrNull(current.started_at) === next.started_at &&
+      toMillisOrNull(current.finished_at) === next.finished_at &&
+      nodesColumn(stored.progress, stored.nodes) === next.nodes
+    ) {
+      return false;
+    }
+    await tx('pipeline_runs')
+      .where({ id: current.id })
+      .update({ ...next, updated_at: Date.now() });
+    return true;
+  }
+
+  /**
    * Records lineage leaving the run: `ran` experiment runs, `used` dataset versions,
    * `produced` model or dataset versions. An unknown id is a 400 naming its field; nothing is
    * written then. Answers every edge leaving the run.

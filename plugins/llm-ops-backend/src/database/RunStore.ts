@@ -68,6 +68,13 @@ const FINISHED_STATUSES = new Set(['FINISHED', 'FAILED', 'KILLED']);
 const insertChunk = (db: Knex) =>
   db.client.config.client === 'pg' ? 2000 : 400;
 
+/**
+ * The run a param, tag or latest metric row belongs to. Those rows repeat the run's experiment
+ * (run search starts from it, see the init migration); the store never moves a run to another
+ * experiment (a sync that re-maps one updates its rows too, see syncUpserts).
+ */
+type RunRef = { id: string; experimentId: string };
+
 function fieldError(field: string, message: string) {
   return Object.assign(new InputError(message), { field });
 }
@@ -95,8 +102,9 @@ export class RunStore {
       created_at: now,
       updated_at: now,
     });
-    await this.writeParams(tx, id, input.params);
-    await this.writeTags(tx, id, input.tags);
+    const run = { id, experimentId: experiment.id };
+    await this.writeParams(tx, run, input.params);
+    await this.writeTags(tx, run, input.tags);
     return this.get(id, tx);
   }
 
@@ -155,7 +163,7 @@ export class RunStore {
       changes.deleted_at = patch.lifecycle === 'deleted' ? now : null;
     }
     await tx('runs').where({ id: runId }).update(changes);
-    await this.writeTags(tx, runId, patch.tags);
+    await this.writeTags(tx, current, patch.tags);
     return this.get(runId, tx);
   }
 
@@ -184,15 +192,18 @@ export class RunStore {
     },
     tx: Knex,
   ): Promise<void> {
-    const run = await tx('runs').where({ id: runId }).first('id', 'lifecycle');
-    if (!run) throw new NotFoundError(`No run with id '${runId}'`);
-    if (run.lifecycle === 'deleted') {
+    const row = await tx('runs')
+      .where({ id: runId })
+      .first('id', 'experiment_id', 'lifecycle');
+    if (!row) throw new NotFoundError(`No run with id '${runId}'`);
+    if (row.lifecycle === 'deleted') {
       throw new InputError(
         `Run '${runId}' is deleted; restore it before logging to it`,
       );
     }
-    await this.writeParams(tx, runId, batch.params);
-    await this.writeTags(tx, runId, batch.tags);
+    const run = { id: runId, experimentId: row.experiment_id as string };
+    await this.writeParams(tx, run, batch.params);
+    await this.writeTags(tx, run, batch.tags);
     const now = Date.now();
     const points = (batch.metrics ?? []).map(p => ({
       run_id: runId,
@@ -208,7 +219,7 @@ export class RunStore {
         .onConflict(['run_id', 'key', 'step', 'timestamp', 'value'])
         .ignore();
     }
-    await this.updateLatest(tx, points);
+    await this.updateLatest(tx, run, points);
     await tx('runs').where({ id: runId }).update({ updated_at: now });
   }
 
@@ -245,14 +256,14 @@ export class RunStore {
 
   private async writeParams(
     tx: Knex,
-    runId: string,
+    run: RunRef,
     params?: Record<string, string>,
   ) {
     checkKeys('params', params);
     const entries = Object.entries(params ?? {});
     if (entries.length === 0) return;
     const existing = await tx('run_params')
-      .where('run_id', runId)
+      .where('run_id', run.id)
       .whereIn(
         'key',
         entries.map(([k]) => k),
@@ -269,14 +280,19 @@ export class RunStore {
     const fresh = entries.filter(([k]) => !existing.some(r => r.key === k));
     if (fresh.length > 0) {
       await tx('run_params').insert(
-        fresh.map(([key, value]) => ({ run_id: runId, key, value })),
+        fresh.map(([key, value]) => ({
+          run_id: run.id,
+          experiment_id: run.experimentId,
+          key,
+          value,
+        })),
       );
     }
   }
 
   private async writeTags(
     tx: Knex,
-    runId: string,
+    run: RunRef,
     tags?: Record<string, string>,
   ) {
     checkKeys('tags', tags);
@@ -285,13 +301,20 @@ export class RunStore {
     const kept = entries.filter(([, v]) => v !== '');
     if (removed.length > 0) {
       await tx('run_tags')
-        .where('run_id', runId)
+        .where('run_id', run.id)
         .whereIn('key', removed)
         .delete();
     }
     if (kept.length > 0) {
       await tx('run_tags')
-        .insert(kept.map(([key, value]) => ({ run_id: runId, key, value })))
+        .insert(
+          kept.map(([key, value]) => ({
+            run_id: run.id,
+            experiment_id: run.experimentId,
+            key,
+            value,
+          })),
+        )
         .onConflict(['run_id', 'key'])
         .merge(['value']);
     }
@@ -303,6 +326,7 @@ export class RunStore {
    */
   private async updateLatest(
     tx: Knex,
+    run: RunRef,
     points: Array<{
       run_id: string;
       key: string;
@@ -326,7 +350,7 @@ export class RunStore {
     }
     for (const p of newest.values()) {
       await tx('run_latest_metrics')
-        .insert(p)
+        .insert({ ...p, experiment_id: run.experimentId })
         .onConflict(['run_id', 'key'])
         .merge(['value', 'step', 'timestamp'])
         .where(function newer() {

@@ -108,21 +108,33 @@ export async function upsertTrackedRun(
       updated_at: now,
     };
     if (id) {
+      const before = await tx('runs').where({ id }).first('experiment_id');
       await tx('runs').where({ id }).update(row);
+      // The key/value rows repeat their run's experiment (run search starts from it). A tool's
+      // run never changes experiment, but the llm-ops experiment it maps to might: then the
+      // rows this sync does not rewrite (params and metrics it no longer reports) follow.
+      if (before?.experiment_id !== experimentId) {
+        for (const table of ['run_params', 'run_latest_metrics']) {
+          await tx(table)
+            .where('run_id', id)
+            .update({ experiment_id: experimentId });
+        }
+      }
     } else {
       id = randomUUID();
       await tx('runs').insert({ id, ...row, created_at: r.startTime ?? now });
     }
+    const owner = { run_id: id, experiment_id: experimentId };
     const tags = Object.entries(r.tags).filter(([k]) => k !== 'llm-ops.id');
     await tx('run_tags').where('run_id', id).delete();
     if (tags.length > 0)
       await tx('run_tags').insert(
-        tags.map(([key, value]) => ({ run_id: id, key, value })),
+        tags.map(([key, value]) => ({ ...owner, key, value })),
       );
     const params = Object.entries(r.params);
     if (params.length > 0) {
       await tx('run_params')
-        .insert(params.map(([key, value]) => ({ run_id: id, key, value })))
+        .insert(params.map(([key, value]) => ({ ...owner, key, value })))
         .onConflict(['run_id', 'key'])
         .merge(['value']);
     }
@@ -131,7 +143,7 @@ export async function upsertTrackedRun(
       await tx('run_latest_metrics')
         .insert(
           metrics.map(([key, m]) => ({
-            run_id: id,
+            ...owner,
             key,
             value: m.value,
             step: m.step,

@@ -21,10 +21,33 @@ describe.each(databases.eachSupportedId())(
       runs = await setUpFixtureDatabase(knex);
     });
 
+    const idsOf = (rows: { id: string }[]) => rows.map(row => row.id);
+
+    // Every filter also runs the way run search sends it, limited to experiments, with the
+    // experiment condition in each subquery (and on PostgreSQL the indexed value prefix):
+    // over both experiments it must find the same runs, and over one the same runs of it.
     async function idsFor(filter: string): Promise<string[]> {
-      const qb = knex('runs').select('runs.id').orderBy('runs.id');
-      const rows = await applyRunFilter(qb, parseRunFilter(filter));
-      return rows.map((row: { id: string }) => row.id);
+      const ast = parseRunFilter(filter);
+      const query = () => knex('runs').select('runs.id').orderBy('runs.id');
+      const ids = idsOf(await applyRunFilter(query(), ast));
+      for (const experimentIds of [['exp-a', 'exp-b'], ['exp-b']]) {
+        const scoped = await applyRunFilter(
+          query().whereIn('runs.experiment_id', experimentIds),
+          ast,
+          { experimentIds },
+        );
+        const inThem = new Set(
+          runs
+            .filter(r => experimentIds.includes(r.experiment_id))
+            .map(r => r.id),
+        );
+        expect([filter, experimentIds, idsOf(scoped)]).toEqual([
+          filter,
+          experimentIds,
+          ids.filter(id => inThem.has(id)),
+        ]);
+      }
+      return ids;
     }
 
     // Expected ids from a plain JS predicate over the fixture; never empty and never everything,
@@ -226,6 +249,34 @@ describe.each(databases.eachSupportedId())(
         expect.arrayContaining(['lr', 'SECRET1', 'acc', 0.123, 'KILLED']),
       );
       expect(sql.toLowerCase()).toContain('exists (select 1 from');
+    });
+
+    it('repeats the experiments in every key/value subquery and, on PostgreSQL, compares the indexed value prefix for = and IN', () => {
+      const { sql, bindings } = applyRunFilter(
+        knex('runs').select('runs.id'),
+        parseRunFilter(
+          "metrics.acc > 0.5 and params.opt = 'adam' and tags.team IN ('a', 'b') and params.lr != '1' and tags.x IS NULL and status = 'FAILED'",
+        ),
+        { experimentIds: ['e1', 'e2', 'e1'] },
+      ).toSQL();
+      const text = sql.replace(/[`"]/g, '');
+      for (const alias of ['flt0', 'flt1', 'flt2', 'flt3', 'flt4'])
+        expect(text).toContain(`${alias}.experiment_id in (?, ?)`);
+      expect(text).not.toContain('flt5');
+      expect(bindings.filter(b => b === 'e1')).toHaveLength(5);
+      const pg = knex.client.config.client === 'pg';
+      expect([
+        text.includes('left(flt1.value, 100) = left(?, 100)'),
+        text.includes('left(flt2.value, 100) in (left(?, 100), left(?, 100))'),
+        text.match(/left\(/g)?.length ?? 0,
+      ]).toEqual(pg ? [true, true, 5] : [false, false, 0]);
+      // Without experiments (a search over all of them) there is no such condition.
+      expect(
+        applyRunFilter(
+          knex('runs').select('runs.id'),
+          parseRunFilter("params.opt = 'adam'"),
+        ).toSQL().sql,
+      ).not.toContain('experiment_id');
     });
 
     it('supports an alias for the runs table', async () => {

@@ -198,8 +198,36 @@ describe.each(databases.eachSupportedId())(
       const qb = knex('runs').select('runs.id');
       applyRunFilter(qb, parseRunFilter(filter));
       const rows = await applyRunOrder(qb, parseRunOrderBy(orderBy));
-      return rows.map((row: { id: string }) => row.id);
+      const found = rows.map((row: { id: string }) => row.id);
+      // As run search sends it: limited to both experiments, with the experiment condition in
+      // every join (and filter subquery), the same runs in the same order.
+      const experimentIds = ['exp-b', 'exp-a'];
+      const scoped = knex('runs')
+        .select('runs.id')
+        .whereIn('runs.experiment_id', experimentIds);
+      applyRunFilter(scoped, parseRunFilter(filter), { experimentIds });
+      applyRunOrder(scoped, parseRunOrderBy(orderBy), { experimentIds });
+      expect((await scoped).map((row: { id: string }) => row.id)).toEqual(
+        found,
+      );
+      return found;
     }
+
+    it('repeats the experiments in every join', () => {
+      const text = applyRunOrder(
+        knex('runs').select('runs.id'),
+        parseRunOrderBy('metrics.acc desc, start_time, tags.team'),
+        { experimentIds: ['e1', 'e2', 'e2'] },
+      )
+        .toSQL()
+        .sql.replace(/[`"]/g, '');
+      expect(text).toContain(
+        'left join run_latest_metrics as ord0 on ord0.run_id = runs.id and ord0.experiment_id in (?, ?) and ord0.key = ?',
+      );
+      expect(text).toContain(
+        'left join run_tags as ord2 on ord2.run_id = runs.id and ord2.experiment_id in (?, ?) and ord2.key = ?',
+      );
+    });
 
     const ids = (rows: FixtureRun[]) => rows.map(r => r.id);
 

@@ -73,7 +73,14 @@ export type RunOrderColumn = KeysetColumn & { numeric: boolean };
 /** The joins and sort columns for a run order; aliases are stable (ord0, ord1, ...). */
 export type RunOrderPlan = { joins: RunOrderJoin[]; columns: RunOrderColumn[] };
 
-export type RunOrderOptions = { runsAlias?: string };
+export type RunOrderOptions = {
+  runsAlias?: string;
+  /**
+   * The experiments the query is limited to (see ApplyRunFilterOptions.experimentIds): each
+   * join also matches its table's experiment_id against them. Omitted: no such condition.
+   */
+  experimentIds?: readonly string[];
+};
 
 /**
  * Resolves order terms to sort columns. Metric/param/tag terms read `value` from a LEFT JOIN of
@@ -130,11 +137,16 @@ export function applyRunOrder(
 ): Knex.QueryBuilder {
   const runs = options.runsAlias ?? 'runs';
   const plan = planRunOrder(terms, options);
+  const experimentIds = options.experimentIds && [
+    ...new Set(options.experimentIds),
+  ];
   for (const { table, alias, key } of plan.joins) {
     qb.leftJoin(`${table} as ${alias}`, join => {
-      join
-        .on(`${alias}.run_id`, '=', `${runs}.id`)
-        .andOnVal(`${alias}.key`, '=', key);
+      join.on(`${alias}.run_id`, '=', `${runs}.id`);
+      // Changes no result (a row's experiment is its run's); see applyRunFilter.
+      if (experimentIds && experimentIds.length > 0)
+        join.andOnIn(`${alias}.experiment_id`, experimentIds);
+      join.andOnVal(`${alias}.key`, '=', key);
     });
   }
   return applyKeysetOrder(qb, plan.columns);

@@ -2,7 +2,10 @@ import { Knex } from 'knex';
 import { TestDatabaseId } from '@backstage/backend-test-utils';
 import { createTestDatabases } from '../__testUtils__/realServices';
 import {
+  buildFixtureRuns,
+  createRunTables,
   FixtureRun,
+  insertFixtureRuns,
   setUpFixtureDatabase,
   sortRuns,
 } from './__testUtils__/runFixtures';
@@ -166,6 +169,137 @@ describe.each(databases.eachSupportedId())(
       ).rejects.toMatchObject({
         field: 'order_by',
       });
+    });
+  },
+);
+
+// The experiment condition in the filter subqueries and order joins (and on PostgreSQL the
+// indexed prefix of param and tag values) must not change a search's result.
+describe.each(databases.eachSupportedId())(
+  'searchRuns within experiments on %s',
+  (databaseId: TestDatabaseId) => {
+    let knex: Knex;
+    let runs: FixtureRun[];
+    let live: FixtureRun[];
+
+    // Params and tags longer than the indexed 100-character prefix, equal in it: only the exact
+    // comparison tells them apart (a filter holds at most 2,000 characters).
+    const prefix = 'p'.repeat(100);
+    const long: Record<string, string> = {
+      'run-37': `${prefix}A`,
+      'run-38': `${prefix}B`,
+      'run-39': prefix,
+      'run-40': `${prefix}${'x'.repeat(1800)}`,
+    };
+
+    beforeAll(async () => {
+      knex = await databases.init(databaseId);
+      const fixture = buildFixtureRuns();
+      const extra: FixtureRun[] = Object.entries(long).map(
+        ([id, value], i) => ({
+          ...fixture[i],
+          id,
+          experiment_id: i % 2 ? 'exp-c' : 'exp-a',
+          deleted: false,
+          metrics: { accuracy: 0.9 + i / 100 },
+          params: { prompt: value, optimizer: 'adam' },
+          tags: { note: value },
+        }),
+      );
+      runs = [...fixture, ...extra];
+      await createRunTables(knex);
+      await insertFixtureRuns(knex, runs);
+      live = runs.filter(r => !r.deleted);
+    });
+
+    async function walk(options: SearchRunsOptions): Promise<string[]> {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < 100; page++) {
+        const result = await searchRuns(knex, {
+          ...options,
+          maxResults: 4,
+          cursor,
+        });
+        seen.push(...result.runs.map(r => r.id));
+        if (!result.nextCursor) return seen;
+        cursor = result.nextCursor;
+      }
+      throw new Error('paging did not end');
+    }
+
+    const filters: Array<[string, (r: FixtureRun) => boolean]> = [
+      ['', () => true],
+      [
+        "metrics.accuracy > 0.6 and params.optimizer = 'adam'",
+        r => r.metrics.accuracy > 0.6 && r.params.optimizer === 'adam',
+      ],
+      [
+        "params.lr IN ('0.001', '0.010') and tags.team != 'vision'",
+        r =>
+          ['0.001', '0.010'].includes(r.params.lr) &&
+          r.tags.team !== undefined &&
+          r.tags.team !== 'vision',
+      ],
+      ["tags.team = 'nlp'", r => r.tags.team === 'nlp'],
+      [`params.prompt = '${prefix}A'`, r => r.params.prompt === `${prefix}A`],
+      [
+        `tags.note IN ('${prefix}', '${prefix}B')`,
+        r => [prefix, `${prefix}B`].includes(r.tags.note),
+      ],
+      [`params.prompt = '${long['run-40']}'`, r => r.id === 'run-40'],
+      [
+        `params.prompt != '${prefix}'`,
+        r => (r.params.prompt ?? '').length > 100,
+      ],
+      ['tags.team IS NULL', r => r.tags.team === undefined],
+    ];
+
+    const orders: Array<
+      [
+        string,
+        (r: FixtureRun) => string | number | null | undefined,
+        'asc' | 'desc',
+      ]
+    > = [
+      ['metrics.accuracy DESC', r => r.metrics.accuracy, 'desc'],
+      ['params.lr', r => r.params.lr, 'asc'],
+      ['tags.note DESC', r => r.tags.note, 'desc'],
+      ['start_time', r => r.start_time, 'asc'],
+    ];
+
+    it.each([[['exp-a']], [['exp-b', 'exp-c']], [['exp-a', 'exp-b', 'exp-c']]])(
+      'finds what the filter says, in order, in experiments %j',
+      async experimentIds => {
+        let nonEmpty = 0;
+        for (const [filter, predicate] of filters) {
+          for (const [orderBy, value, direction] of orders) {
+            const expected = sortRuns(
+              live.filter(
+                r => experimentIds.includes(r.experiment_id) && predicate(r),
+              ),
+              [{ value, direction }],
+            ).map(r => r.id);
+            if (expected.length > 0) nonEmpty++;
+            expect([
+              filter,
+              orderBy,
+              await walk({ experimentIds, filter, orderBy }),
+            ]).toEqual([filter, orderBy, expected]);
+          }
+        }
+        expect(nonEmpty).toBeGreaterThan(filters.length);
+      },
+    );
+
+    it('finds nothing for an empty experiment list', async () => {
+      expect(
+        await walk({
+          experimentIds: [],
+          filter: "params.optimizer = 'adam'",
+          orderBy: 'metrics.accuracy DESC',
+        }),
+      ).toEqual([]);
     });
   },
 );

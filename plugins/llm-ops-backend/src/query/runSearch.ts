@@ -14,6 +14,10 @@ export const DEFAULT_MAX_RESULTS = 100;
 export const MAX_MAX_RESULTS = 1000;
 
 export type SearchRunsOptions = {
+  /**
+   * The experiments to search (the API always names 1 to 100). Omitted: every experiment, a
+   * slower search on a large store (the key/value indexes lead with experiment_id).
+   */
   experimentIds?: string[];
   /** Filter text, see parseRunFilter. */
   filter?: string;
@@ -80,11 +84,13 @@ export async function searchRuns(
   plan.columns.forEach((column, i) =>
     qb.select(`${column.expr} as ${sortAlias(i)}`),
   );
-  if (options.experimentIds)
-    qb.whereIn('runs.experiment_id', options.experimentIds);
+  const experimentIds = options.experimentIds && [
+    ...new Set(options.experimentIds),
+  ];
+  if (experimentIds) qb.whereIn('runs.experiment_id', experimentIds);
   if (!options.includeDeleted) qb.whereNull('runs.deleted_at');
-  applyRunFilter(qb, filter);
-  applyRunOrder(qb, terms);
+  applyRunFilter(qb, filter, { experimentIds });
+  applyRunOrder(qb, terms, { experimentIds });
   applyKeyset(qb, plan.columns, after);
   const rows: Record<string, unknown>[] = await qb.limit(limit + 1);
 

@@ -20,6 +20,11 @@ import type { FreshnessService } from './freshness';
 import { RunStore } from '../database/RunStore';
 import { OutboxStore } from '../database/OutboxStore';
 import { TrackingWriter } from '../integrations/TrackingWriter';
+import { ServingWriter } from '../integrations/ServingWriter';
+import { OrchestrationWriter } from '../integrations/OrchestrationWriter';
+import { EndpointStore } from '../database/EndpointStore';
+import { PipelineStore } from '../database/PipelineStore';
+import { PipelineRunStore } from '../database/PipelineRunStore';
 import type { Integrations } from '../integrations/Integrations';
 import type { EndpointContext } from './context';
 import { bindHealthEndpoint } from './endpoints/health';
@@ -79,6 +84,19 @@ export async function createRouter(
       options.db,
       assets,
       runs,
+      outbox,
+      options.integrations,
+    ),
+    serving: new ServingWriter(
+      options.db,
+      new EndpointStore(options.db, assets),
+      outbox,
+      options.integrations,
+    ),
+    orchestration: new OrchestrationWriter(
+      options.db,
+      new PipelineStore(options.db, assets),
+      new PipelineRunStore(options.db),
       outbox,
       options.integrations,
     ),

@@ -44,7 +44,9 @@ export const datasetEntityV1alpha1Validator: KindValidator = {
  *
  * @public
  */
-export function isDatasetEntity(entity: Entity): entity is DatasetEntityV1alpha1 {
+export function isDatasetEntity(
+  entity: Entity,
+): entity is DatasetEntityV1alpha1 {
   return entity.apiVersion === LLM_OPS_API_VERSION && entity.kind === 'Dataset';
 }
 

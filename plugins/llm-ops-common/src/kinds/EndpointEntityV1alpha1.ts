@@ -54,8 +54,12 @@ export const endpointEntityV1alpha1Validator: KindValidator = {
  *
  * @public
  */
-export function isEndpointEntity(entity: Entity): entity is EndpointEntityV1alpha1 {
-  return entity.apiVersion === LLM_OPS_API_VERSION && entity.kind === 'Endpoint';
+export function isEndpointEntity(
+  entity: Entity,
+): entity is EndpointEntityV1alpha1 {
+  return (
+    entity.apiVersion === LLM_OPS_API_VERSION && entity.kind === 'Endpoint'
+  );
 }
 
 /**

@@ -40,8 +40,12 @@ export const experimentEntityV1alpha1Validator: KindValidator = {
  *
  * @public
  */
-export function isExperimentEntity(entity: Entity): entity is ExperimentEntityV1alpha1 {
-  return entity.apiVersion === LLM_OPS_API_VERSION && entity.kind === 'Experiment';
+export function isExperimentEntity(
+  entity: Entity,
+): entity is ExperimentEntityV1alpha1 {
+  return (
+    entity.apiVersion === LLM_OPS_API_VERSION && entity.kind === 'Experiment'
+  );
 }
 
 /**

@@ -49,8 +49,12 @@ export const pipelineEntityV1alpha1Validator: KindValidator = {
  *
  * @public
  */
-export function isPipelineEntity(entity: Entity): entity is PipelineEntityV1alpha1 {
-  return entity.apiVersion === LLM_OPS_API_VERSION && entity.kind === 'Pipeline';
+export function isPipelineEntity(
+  entity: Entity,
+): entity is PipelineEntityV1alpha1 {
+  return (
+    entity.apiVersion === LLM_OPS_API_VERSION && entity.kind === 'Pipeline'
+  );
 }
 
 /**

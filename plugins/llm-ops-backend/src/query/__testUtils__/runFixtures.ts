@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { INDEXED_VALUE_PREFIX } from '../filterCompiler';
 
 /** A run of the test data set, in a shape that plain JS predicates can check. */
 export type FixtureRun = {
@@ -70,8 +71,12 @@ export function buildFixtureRuns(): FixtureRun[] {
   });
 }
 
-/** Creates the four run tables as the schema owner defines them. */
+/**
+ * Creates the four run tables with the columns and search indexes of the init migration
+ * (without its foreign keys to assets, so fixtures need no experiments).
+ */
 export async function createRunTables(knex: Knex): Promise<void> {
+  const pg = knex.client.config.client === 'pg';
   await knex.schema.createTable('runs', t => {
     t.string('id', 36).primary();
     t.string('experiment_id', 36).notNullable();
@@ -86,20 +91,27 @@ export async function createRunTables(knex: Knex): Promise<void> {
   for (const table of ['run_params', 'run_tags']) {
     await knex.schema.createTable(table, t => {
       t.string('run_id', 36).notNullable();
+      t.string('experiment_id', 36).notNullable();
       t.string('key').notNullable();
-      t.string('value').notNullable();
+      t.string('value', 6000).notNullable();
       t.primary(['run_id', 'key']);
-      t.index(['key', 'value']);
+      if (!pg) t.index(['experiment_id', 'key', 'run_id']);
     });
+    if (pg) {
+      await knex.raw(
+        `create index on ${table} (experiment_id, key, left(value, ${INDEXED_VALUE_PREFIX}), run_id)`,
+      );
+    }
   }
   await knex.schema.createTable('run_latest_metrics', t => {
     t.string('run_id', 36).notNullable();
+    t.string('experiment_id', 36).notNullable();
     t.string('key').notNullable();
     t.double('value').notNullable();
     t.bigInteger('step').notNullable();
     t.bigInteger('timestamp').notNullable();
     t.primary(['run_id', 'key']);
-    t.index(['key', 'value']);
+    t.index(['experiment_id', 'key', 'value', 'run_id']);
   });
 }
 
@@ -122,6 +134,7 @@ export async function insertFixtureRuns(
     runs.flatMap(r =>
       Object.entries(pick(r)).map(([key, value]) => ({
         run_id: r.id,
+        experiment_id: r.experiment_id,
         key,
         value,
       })),

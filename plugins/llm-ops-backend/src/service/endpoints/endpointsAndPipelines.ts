@@ -10,6 +10,8 @@ import { audited } from '../audit';
 import { principalOf } from '../access';
 import { withIdempotency } from '../idempotency';
 import { assetView } from '../views';
+import { writeAnswer } from '../writeAnswers';
+import type { PipelineRunAction } from '../../integrations/OrchestrationWriter';
 import { IntegrationRegistry } from '../integrations';
 import { EndpointStore, type Endpoint } from '../../database/EndpointStore';
 import { PipelineStore, type Pipeline } from '../../database/PipelineStore';
@@ -28,6 +30,7 @@ export function endpointView(endpoint: Endpoint) {
   return {
     ...assetView(endpoint.asset),
     runtime: endpoint.runtime,
+    modelFormat: endpoint.modelFormat,
     cluster: endpoint.cluster,
     namespace: endpoint.namespace,
     url: endpoint.url,
@@ -93,10 +96,21 @@ export function pipelineRunView(run: PipelineRun) {
   };
 }
 
+const deletedView = (endpoint: Endpoint) => ({ id: endpoint.asset.id });
+
+const servedSummary = (endpoint: Endpoint) =>
+  endpoint.desired.traffic
+    .map(e => `${e.modelName} v${e.version} ${e.percent}%`)
+    .join(', ');
+
 /**
  * /v1/endpoints (serving: deploy, canary, promote, rollback), /v1/pipelines with their runs,
  * /v1/pipeline-runs and /v1/integrations. The integrations are the context's registry (a
  * registry of its own, listing only the built-in store, when the context has none).
+ *
+ * Endpoint writes and run submissions go through the context's serving and orchestration
+ * writers: to the endpoint's or pipeline's cluster when its runtime has an integration
+ * (kserve, argo), answered 202 with the outbox entry when that cluster is unavailable.
  */
 export function bindEndpointAndPipelineEndpoints(
   router: ApiRouter,
@@ -145,15 +159,15 @@ export function bindEndpointAndPipelineEndpoints(
             modelVersionId: req.body.modelVersionId ?? null,
           },
           async () => {
-            const endpoint = await endpoints.create(req.body, tx);
+            const result = await ctx.serving.create(req.body, tx);
             return {
-              id: endpoint.asset.id,
-              status: 201,
-              body: {
-                status: 'success',
-                message: `Endpoint '${endpoint.asset.name}' created`,
-                data: endpointView(endpoint),
-              },
+              id: result.resource.asset.id,
+              ...writeAnswer(
+                result,
+                endpointView,
+                201,
+                `Endpoint '${result.resource.asset.name}' created`,
+              ),
             };
           },
         ),
@@ -173,46 +187,50 @@ export function bindEndpointAndPipelineEndpoints(
 
   router.patch('/v1/endpoints/:idOrName', async (req, res) => {
     await ctx.access.authorize(req, endpointPermissions.update);
-    const view = await audited(
+    const result = await audited(
       ctx.auditor,
       req,
       'endpoint-update',
       { endpoint: req.params.idOrName, fields: Object.keys(req.body) },
-      async () =>
-        endpointView(
-          await ctx.db.transaction(tx =>
-            endpoints.update(req.params.idOrName, req.body, tx),
-          ),
-        ),
+      async () => {
+        const written = await ctx.serving.update(req.params.idOrName, req.body);
+        return Object.assign(written, { id: written.resource.asset.id });
+      },
     );
-    sendSuccess(res, view, `Endpoint '${view.name}' updated`);
+    const answer = writeAnswer(
+      result,
+      endpointView,
+      200,
+      `Endpoint '${result.resource.asset.name}' updated`,
+    );
+    res.status(answer.status).json(answer.body as any);
   });
 
   router.delete('/v1/endpoints/:idOrName', async (req, res) => {
     await ctx.access.authorize(req, endpointPermissions.delete);
-    const endpoint = await audited(
+    const result = await audited(
       ctx.auditor,
       req,
       'endpoint-delete',
       { endpoint: req.params.idOrName },
       async () => {
-        const deleted = await ctx.db.transaction(tx =>
-          endpoints.delete(req.params.idOrName, tx),
-        );
-        return { id: deleted.asset.id, name: deleted.asset.name };
+        const written = await ctx.serving.delete(req.params.idOrName);
+        return Object.assign(written, { id: written.resource.asset.id });
       },
     );
-    sendSuccess(
-      res,
-      { id: endpoint.id },
-      `Endpoint '${endpoint.name}' deleted`,
+    const answer = writeAnswer(
+      result,
+      deletedView,
+      200,
+      `Endpoint '${result.resource.asset.name}' deleted`,
     );
+    res.status(answer.status).json(answer.body as any);
   });
 
   router.post('/v1/endpoints/:idOrName/deploy', async (req, res) => {
     await ctx.access.authorize(req, llmOpsEndpointDeployPermission);
     const { modelVersionId, canaryPercent } = req.body;
-    const view = await audited(
+    const result = await audited(
       ctx.auditor,
       req,
       'endpoint-deploy',
@@ -221,55 +239,65 @@ export function bindEndpointAndPipelineEndpoints(
         modelVersionId,
         canaryPercent: canaryPercent ?? null,
       },
-      async () =>
-        endpointView(
-          await ctx.db.transaction(tx =>
-            endpoints.deploy(
-              req.params.idOrName,
-              { modelVersionId, canaryPercent },
-              tx,
-            ),
-          ),
-        ),
+      async () => {
+        const written = await ctx.serving.deploy(req.params.idOrName, {
+          modelVersionId,
+          canaryPercent,
+        });
+        return Object.assign(written, { id: written.resource.asset.id });
+      },
     );
-    const served = view.desired.traffic
-      .map(e => `${e.modelName} v${e.version} ${e.percent}%`)
-      .join(', ');
-    sendSuccess(res, view, `Endpoint '${view.name}' now serves ${served}`);
+    const answer = writeAnswer(
+      result,
+      endpointView,
+      200,
+      `Endpoint '${result.resource.asset.name}' now serves ${servedSummary(
+        result.resource,
+      )}`,
+    );
+    res.status(answer.status).json(answer.body as any);
   });
 
   router.post('/v1/endpoints/:idOrName/promote', async (req, res) => {
     await ctx.access.authorize(req, llmOpsEndpointPromotePermission);
-    const view = await audited(
+    const result = await audited(
       ctx.auditor,
       req,
       'endpoint-promote',
       { endpoint: req.params.idOrName },
-      async () =>
-        endpointView(
-          await ctx.db.transaction(tx =>
-            endpoints.promote(req.params.idOrName, tx),
-          ),
-        ),
+      async () => {
+        const written = await ctx.serving.promote(req.params.idOrName);
+        return Object.assign(written, { id: written.resource.asset.id });
+      },
     );
-    sendSuccess(res, view, `Canary of endpoint '${view.name}' promoted`);
+    const answer = writeAnswer(
+      result,
+      endpointView,
+      200,
+      `Canary of endpoint '${result.resource.asset.name}' promoted`,
+    );
+    res.status(answer.status).json(answer.body as any);
   });
 
   router.post('/v1/endpoints/:idOrName/rollback', async (req, res) => {
     await ctx.access.authorize(req, llmOpsEndpointPromotePermission);
-    const view = await audited(
+    const result = await audited(
       ctx.auditor,
       req,
       'endpoint-rollback',
       { endpoint: req.params.idOrName },
-      async () =>
-        endpointView(
-          await ctx.db.transaction(tx =>
-            endpoints.rollback(req.params.idOrName, tx),
-          ),
-        ),
+      async () => {
+        const written = await ctx.serving.rollback(req.params.idOrName);
+        return Object.assign(written, { id: written.resource.asset.id });
+      },
     );
-    sendSuccess(res, view, `Canary of endpoint '${view.name}' rolled back`);
+    const answer = writeAnswer(
+      result,
+      endpointView,
+      200,
+      `Canary of endpoint '${result.resource.asset.name}' rolled back`,
+    );
+    res.status(answer.status).json(answer.body as any);
   });
 
   // --- pipelines ---------------------------------------------------------------------------
@@ -407,15 +435,19 @@ export function bindEndpointAndPipelineEndpoints(
           },
           async () => {
             const pipeline = await pipelines.get(req.params.idOrName, tx);
-            const run = await runs.submit(pipeline, req.body, tx);
+            const result = await ctx.orchestration.submit(
+              pipeline,
+              req.body,
+              tx,
+            );
             return {
-              id: run.id,
-              status: 201,
-              body: {
-                status: 'success',
-                message: `Run '${run.name}' of pipeline '${pipeline.asset.name}' submitted`,
-                data: pipelineRunView(run),
-              },
+              id: result.resource.id,
+              ...writeAnswer(
+                result,
+                pipelineRunView,
+                201,
+                `Run '${result.resource.name}' of pipeline '${pipeline.asset.name}' submitted`,
+              ),
             };
           },
         ),
@@ -449,6 +481,34 @@ export function bindEndpointAndPipelineEndpoints(
     );
     sendSuccess(res, view, `Pipeline run '${view.name}' is ${view.phase}`);
   });
+
+  const actionVerbs: Record<PipelineRunAction, string> = {
+    stop: 'stop',
+    terminate: 'termination',
+    retry: 'retry',
+  };
+  for (const action of ['stop', 'terminate', 'retry'] as const) {
+    router.post(`/v1/pipeline-runs/:runId/${action}`, async (req, res) => {
+      await ctx.access.authorize(req, pipelinePermissions.update);
+      const result = await audited(
+        ctx.auditor,
+        req,
+        `pipeline-run-${action}`,
+        { pipelineRun: req.params.runId },
+        async () => {
+          const written = await ctx.orchestration.act(req.params.runId, action);
+          return Object.assign(written, { id: written.resource.id });
+        },
+      );
+      const answer = writeAnswer(
+        result,
+        pipelineRunView,
+        200,
+        `The ${actionVerbs[action]} of pipeline run '${result.resource.name}' was requested`,
+      );
+      res.status(answer.status).json(answer.body as any);
+    });
+  }
 
   router.post('/v1/pipeline-runs/:runId/links', async (req, res) => {
     await ctx.access.authorize(req, pipelinePermissions.update);

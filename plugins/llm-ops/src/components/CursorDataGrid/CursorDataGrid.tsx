@@ -27,8 +27,13 @@ export type CursorDataGridProps<T extends GridValidRowModel> = Omit<
   emptyDescription?: string | JSX.Element;
   /** Whether a filter or search is active (then an empty page is a normal grid). */
   filtered?: boolean;
+  /** The most the grid grows to; with fewer rows it is just as tall as they need. */
   height?: number;
 };
+
+const ROW = 36; // compact density
+const CHROME = 40 + 56; // column headers and footer
+const TOOLBAR = 52;
 
 /**
  * A server-paged `@mui/x-data-grid` over a cursor-paged list: the grid never holds more than a
@@ -83,6 +88,15 @@ export function CursorDataGrid<T extends GridValidRowModel>(
     );
   }
 
+  const fitted = Math.min(
+    height,
+    CHROME +
+      (gridProps.showToolbar ? TOOLBAR : 0) +
+      Math.max(rows.length, 4) * ROW +
+      // room for a horizontal scroll bar
+      16,
+  );
+
   // An error keeps the grid (and its filters) on screen, so a bad filter can be corrected.
   return (
     <>
@@ -92,7 +106,7 @@ export function CursorDataGrid<T extends GridValidRowModel>(
         </Box>
       )}
       <Box
-        sx={{ height, width: '100%' }}
+        sx={{ height: fitted, width: '100%' }}
         data-testid={`llm-ops-grid-${what}`}
       >
       <DataGrid<T>

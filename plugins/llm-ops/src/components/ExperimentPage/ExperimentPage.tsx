@@ -147,7 +147,14 @@ export const ExperimentRuns = ({ experiment }: { experiment: Experiment }) => {
             : 'The runs of this page'}{' '}
           on the chosen columns.
         </Typography>
-        <ParallelCoordinates runs={sweepRuns} axes={shownColumns} />
+        <ParallelCoordinates
+          runs={sweepRuns}
+          axes={[
+            // Hyperparameters on the left, the metrics they led to on the right.
+            ...shownColumns.filter(c => c.startsWith('params.')),
+            ...shownColumns.filter(c => !c.startsWith('params.')),
+          ]}
+        />
       </Section>
     </>
   );

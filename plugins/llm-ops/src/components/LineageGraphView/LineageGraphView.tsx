@@ -13,6 +13,7 @@ const NODE_HEIGHT = 58;
 const COLUMN_GAP = 90;
 const ROW_GAP = 18;
 const HEADER = 28;
+const MAX_LABELLED_EDGES = 8;
 
 const typeLabel: Record<LineageNodeType, string> = {
   experiment: 'Experiment',
@@ -65,6 +66,8 @@ export const LineageGraphView = ({ graph }: LineageGraphViewProps) => {
   const height = HEADER + layout.rows * (NODE_HEIGHT + ROW_GAP) - ROW_GAP;
   const at = new Map(layout.nodes.map(n => [n.id, n]));
   const columns = [...new Set(layout.nodes.map(n => n.column))];
+  // With many edges their labels pile up: then the relation shows on hover only.
+  const labelled = graph.edges.length <= MAX_LABELLED_EDGES;
 
   return (
     <Box sx={{ overflowX: 'auto', pb: 1 }} data-testid="llm-ops-lineage-graph">
@@ -92,14 +95,26 @@ export const LineageGraphView = ({ graph }: LineageGraphViewProps) => {
             const from = at.get(edge.from);
             const to = at.get(edge.to);
             if (!from || !to) return null;
-            const forward = from.column <= to.column;
-            const x1 = x(from.column) + (forward ? NODE_WIDTH : 0);
-            const x2 = x(to.column) + (forward ? 0 : NODE_WIDTH);
             const y1 = y(from.row) + NODE_HEIGHT / 2;
             const y2 = y(to.row) + NODE_HEIGHT / 2;
-            const bend = Math.max(40, Math.abs(x2 - x1) / 2);
-            const c1 = forward ? x1 + bend : x1 - bend;
-            const c2 = forward ? x2 - bend : x2 + bend;
+            let x1: number;
+            let x2: number;
+            let c1: number;
+            let c2: number;
+            if (from.column === to.column) {
+              // Within a column (a pipeline run that ran a run): a loop on the right side.
+              x1 = x(from.column) + NODE_WIDTH;
+              x2 = x1;
+              c1 = x1 + COLUMN_GAP / 2;
+              c2 = c1;
+            } else {
+              const forward = from.column < to.column;
+              x1 = x(from.column) + (forward ? NODE_WIDTH : 0);
+              x2 = x(to.column) + (forward ? 0 : NODE_WIDTH);
+              const bend = Math.max(40, Math.abs(x2 - x1) / 2);
+              c1 = forward ? x1 + bend : x1 - bend;
+              c2 = forward ? x2 - bend : x2 + bend;
+            }
             return (
               <g key={`${edge.from}>${edge.to}`}>
                 <path
@@ -109,9 +124,12 @@ export const LineageGraphView = ({ graph }: LineageGraphViewProps) => {
                   strokeOpacity={0.6}
                   strokeDasharray={edge.relation === 'contains' ? '4 4' : undefined}
                   markerEnd="url(#llm-ops-arrow)"
-                />
+                >
+                  <title>{edge.relation}</title>
+                </path>
+                {labelled && (
                 <text
-                  x={(x1 + x2) / 2}
+                  x={from.column === to.column ? x1 + COLUMN_GAP / 2 + 4 : (x1 + x2) / 2}
                   y={(y1 + y2) / 2 - 4}
                   textAnchor="middle"
                   fontSize={10}
@@ -119,6 +137,7 @@ export const LineageGraphView = ({ graph }: LineageGraphViewProps) => {
                 >
                   {edge.relation}
                 </text>
+                )}
               </g>
             );
           })}

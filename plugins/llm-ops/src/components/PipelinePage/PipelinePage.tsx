@@ -112,6 +112,8 @@ export const PipelineRuns = ({ pipeline }: { pipeline: Pipeline }) => {
         label="Phase"
         value={phase}
         onChange={e => setPhase(e.target.value as PipelineRunPhase | '')}
+        SelectProps={{ displayEmpty: true }}
+        InputLabelProps={{ shrink: true }}
         sx={{ minWidth: 160, mb: 1 }}
       >
         <MenuItem value="">all</MenuItem>

@@ -89,7 +89,7 @@ export const RunComparison = ({ runs }: RunComparisonProps) => {
         }
         label="Only differences"
       />
-      <TableContainer sx={{ maxHeight: 480 }}>
+      <TableContainer sx={{ maxHeight: 640 }}>
         <Table size="small" stickyHeader aria-label="Run comparison">
           <TableHead>
             <TableRow>
@@ -120,8 +120,11 @@ export const RunComparison = ({ runs }: RunComparisonProps) => {
                   sx={
                     row.differs
                       ? {
-                          backgroundColor: theme =>
-                            alpha(theme.palette.warning.main, 0.12),
+                          // Beats the theme's striping of odd rows.
+                          '&&&': {
+                            backgroundColor: theme =>
+                              alpha(theme.palette.warning.main, 0.16),
+                          },
                         }
                       : undefined
                   }
@@ -132,6 +135,17 @@ export const RunComparison = ({ runs }: RunComparisonProps) => {
                       sx={{ fontFamily: 'monospace' }}
                     >
                       {row.key}
+                      {row.differs && (
+                        <Typography
+                          component="span"
+                          variant="caption"
+                          color="warning.main"
+                          title="The runs differ here"
+                          sx={{ ml: 1 }}
+                        >
+                          ≠
+                        </Typography>
+                      )}
                     </Typography>
                   </TableCell>
                   {row.values.map((value, i) => (

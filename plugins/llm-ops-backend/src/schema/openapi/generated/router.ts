@@ -1997,6 +1997,11 @@ export const spec = {
           runtime: {
             $ref: '#/components/schemas/EndpointRuntime',
           },
+          modelFormat: {
+            type: 'string',
+            description:
+              'The model format the serving platform loads (KServe modelFormat.name).',
+          },
           cluster: {
             type: 'string',
             nullable: true,
@@ -2075,6 +2080,14 @@ export const spec = {
             minimum: 0,
             maximum: 100,
           },
+          modelFormat: {
+            type: 'string',
+            description:
+              'The model format the serving platform loads (KServe spec.predictor.model.modelFormat.name), e.g. huggingface, sklearn, pytorch, onnx. Default huggingface.',
+            minLength: 1,
+            maxLength: 63,
+            pattern: '^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$',
+          },
           modelVersionId: {
             type: 'string',
             description:
@@ -2130,6 +2143,14 @@ export const spec = {
             type: 'integer',
             minimum: 0,
             maximum: 100,
+          },
+          modelFormat: {
+            type: 'string',
+            description:
+              'The model format the serving platform loads (KServe spec.predictor.model.modelFormat.name), e.g. huggingface, sklearn, pytorch, onnx. Default huggingface.',
+            minLength: 1,
+            maxLength: 63,
+            pattern: '^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$',
           },
         },
       },
@@ -4386,7 +4407,7 @@ export const spec = {
       post: {
         operationId: 'CreateEndpoint',
         description:
-          'Creates a serving endpoint, optionally serving a model version from the start. Names are unique.',
+          "Creates a serving endpoint, optionally serving a model version from the start. Names are unique. For a runtime with a serving integration (kserve) the endpoint is applied to its cluster first (cluster may be left out when one cluster is configured, or llmOps.adapters.serving names the default; otherwise a 400 names cluster); an answer of the cluster's API server in 4xx is the matching error and nothing is stored; an unavailable cluster gives 202.",
         parameters: [
           {
             $ref: '#/components/parameters/IdempotencyKey',
@@ -4409,6 +4430,17 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/EndpointEnvelope',
+                },
+              },
+            },
+          },
+          '202': {
+            description:
+              'Accepted while the cluster is unavailable (or earlier writes for it are still queued); the change is stored and replayed from the outbox in order.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/QueuedEnvelope',
                 },
               },
             },
@@ -4446,7 +4478,7 @@ export const spec = {
       patch: {
         operationId: 'UpdateEndpoint',
         description:
-          'Re-describes, re-tags (the tags given replace those keys), re-owns, moves or rescales an endpoint. Traffic changes through deploy, promote and rollback.',
+          'Re-describes, re-tags (the tags given replace those keys), re-owns, moves or rescales an endpoint. Traffic changes through deploy, promote and rollback. A deployed endpoint of a cluster-backed runtime (kserve) is re-applied when its replicas or modelFormat change, and cannot move to another cluster or namespace (409; delete and create it there).',
         requestBody: {
           required: true,
           content: {
@@ -4468,6 +4500,17 @@ export const spec = {
               },
             },
           },
+          '202': {
+            description:
+              'Accepted while the cluster is unavailable (or earlier writes for it are still queued); the change is stored and replayed from the outbox in order.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/QueuedEnvelope',
+                },
+              },
+            },
+          },
           default: {
             $ref: '#/components/responses/Error',
           },
@@ -4476,7 +4519,7 @@ export const spec = {
       delete: {
         operationId: 'DeleteEndpoint',
         description:
-          'Deletes the endpoint for good, with its tags and lineage edges.',
+          'Deletes the endpoint for good, with its tags and lineage edges. A deployed endpoint of a cluster-backed runtime (kserve) is removed from its cluster first.',
         responses: {
           '200': {
             description: 'Deleted.',
@@ -4484,6 +4527,17 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/DeletedEnvelope',
+                },
+              },
+            },
+          },
+          '202': {
+            description:
+              'Accepted while the cluster is unavailable (or earlier writes for it are still queued); the change is stored and replayed from the outbox in order.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/QueuedEnvelope',
                 },
               },
             },
@@ -4525,6 +4579,17 @@ export const spec = {
               },
             },
           },
+          '202': {
+            description:
+              'Accepted while the cluster is unavailable (or earlier writes for it are still queued); the change is stored and replayed from the outbox in order.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/QueuedEnvelope',
+                },
+              },
+            },
+          },
           default: {
             $ref: '#/components/responses/Error',
           },
@@ -4552,6 +4617,17 @@ export const spec = {
               },
             },
           },
+          '202': {
+            description:
+              'Accepted while the cluster is unavailable (or earlier writes for it are still queued); the change is stored and replayed from the outbox in order.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/QueuedEnvelope',
+                },
+              },
+            },
+          },
           default: {
             $ref: '#/components/responses/Error',
           },
@@ -4575,6 +4651,17 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/EndpointEnvelope',
+                },
+              },
+            },
+          },
+          '202': {
+            description:
+              'Accepted while the cluster is unavailable (or earlier writes for it are still queued); the change is stored and replayed from the outbox in order.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/QueuedEnvelope',
                 },
               },
             },
@@ -4781,7 +4868,7 @@ export const spec = {
       post: {
         operationId: 'SubmitPipelineRun',
         description:
-          "Submits a run. Parameters not given take the pipeline's defaults; a name the pipeline does not declare is a 400. The run starts Pending.",
+          "Submits a run. Parameters not given take the pipeline's defaults; a name the pipeline does not declare is a 400. The run starts Pending. A run of an argo pipeline is submitted to its cluster as a Workflow (labels llm-ops/pipeline-id and llm-ops/run-id) and its source names the Workflow; an unavailable cluster gives 202 and the submission is replayed from the outbox.",
         parameters: [
           {
             $ref: '#/components/parameters/IdempotencyKey',
@@ -4804,6 +4891,17 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/PipelineRunEnvelope',
+                },
+              },
+            },
+          },
+          '202': {
+            description:
+              'Accepted while the cluster is unavailable (or earlier writes for it are still queued); the change is stored and replayed from the outbox in order.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/QueuedEnvelope',
                 },
               },
             },
@@ -4896,6 +4994,123 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/PipelineRunLinksEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/v1/pipeline-runs/{runId}/stop': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/RunId',
+        },
+      ],
+      post: {
+        operationId: 'StopPipelineRun',
+        description:
+          'Stops the run (Argo stop); running steps finish and exit handlers run, nothing new starts. The phase follows once the orchestrator reports it. 409 for a run of a builtin pipeline, or when the integration lacks the capability. Needs the pipeline update permission.',
+        responses: {
+          '200': {
+            description:
+              'The request reached the orchestrator; the run as stored.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PipelineRunEnvelope',
+                },
+              },
+            },
+          },
+          '202': {
+            description:
+              'Accepted while the cluster is unavailable (or earlier writes for it are still queued); the change is stored and replayed from the outbox in order.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/QueuedEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/v1/pipeline-runs/{runId}/terminate': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/RunId',
+        },
+      ],
+      post: {
+        operationId: 'TerminatePipelineRun',
+        description:
+          'Terminates the run (Argo terminate); running steps are killed and exit handlers do not run. The phase follows once the orchestrator reports it. 409 for a run of a builtin pipeline, or when the integration lacks the capability. Needs the pipeline update permission.',
+        responses: {
+          '200': {
+            description:
+              'The request reached the orchestrator; the run as stored.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PipelineRunEnvelope',
+                },
+              },
+            },
+          },
+          '202': {
+            description:
+              'Accepted while the cluster is unavailable (or earlier writes for it are still queued); the change is stored and replayed from the outbox in order.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/QueuedEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/v1/pipeline-runs/{runId}/retry': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/RunId',
+        },
+      ],
+      post: {
+        operationId: 'RetryPipelineRun',
+        description:
+          'Retries the failed steps of a Failed or Error run. Only an orchestration integration with the retry capability can (an Argo Server, argo-server:<name>); otherwise a 409 says why. The phase follows once the orchestrator reports it. 409 for a run of a builtin pipeline, or when the integration lacks the capability. Needs the pipeline update permission.',
+        responses: {
+          '200': {
+            description:
+              'The request reached the orchestrator; the run as stored.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PipelineRunEnvelope',
+                },
+              },
+            },
+          },
+          '202': {
+            description:
+              'Accepted while the cluster is unavailable (or earlier writes for it are still queued); the change is stored and replayed from the outbox in order.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/QueuedEnvelope',
                 },
               },
             },

@@ -90,7 +90,7 @@ export type CreateEndpoint = {
   header: {
     idempotencyKey?: string;
   };
-  response: EndpointEnvelope | ErrorEnvelope;
+  response: EndpointEnvelope | QueuedEnvelope | ErrorEnvelope;
 };
 /**
  * @public
@@ -171,7 +171,7 @@ export type DeleteEndpoint = {
   path: {
     idOrName: string;
   };
-  response: DeletedEnvelope | ErrorEnvelope;
+  response: DeletedEnvelope | QueuedEnvelope | ErrorEnvelope;
 };
 /**
  * @public
@@ -237,7 +237,7 @@ export type DeployEndpoint = {
     idOrName: string;
   };
   body: EndpointDeploy;
-  response: EndpointEnvelope | ErrorEnvelope;
+  response: EndpointEnvelope | QueuedEnvelope | ErrorEnvelope;
 };
 /**
  * @public
@@ -570,7 +570,16 @@ export type PromoteEndpoint = {
   path: {
     idOrName: string;
   };
-  response: EndpointEnvelope | ErrorEnvelope;
+  response: EndpointEnvelope | QueuedEnvelope | ErrorEnvelope;
+};
+/**
+ * @public
+ */
+export type RetryPipelineRun = {
+  path: {
+    runId: string;
+  };
+  response: PipelineRunEnvelope | QueuedEnvelope | ErrorEnvelope;
 };
 /**
  * @public
@@ -579,7 +588,7 @@ export type RollbackEndpoint = {
   path: {
     idOrName: string;
   };
-  response: EndpointEnvelope | ErrorEnvelope;
+  response: EndpointEnvelope | QueuedEnvelope | ErrorEnvelope;
 };
 /**
  * @public
@@ -602,6 +611,15 @@ export type SetModelAlias = {
 /**
  * @public
  */
+export type StopPipelineRun = {
+  path: {
+    runId: string;
+  };
+  response: PipelineRunEnvelope | QueuedEnvelope | ErrorEnvelope;
+};
+/**
+ * @public
+ */
 export type SubmitPipelineRun = {
   path: {
     idOrName: string;
@@ -610,7 +628,16 @@ export type SubmitPipelineRun = {
   header: {
     idempotencyKey?: string;
   };
-  response: PipelineRunEnvelope | ErrorEnvelope;
+  response: PipelineRunEnvelope | QueuedEnvelope | ErrorEnvelope;
+};
+/**
+ * @public
+ */
+export type TerminatePipelineRun = {
+  path: {
+    runId: string;
+  };
+  response: PipelineRunEnvelope | QueuedEnvelope | ErrorEnvelope;
 };
 /**
  * @public
@@ -630,7 +657,7 @@ export type UpdateEndpoint = {
     idOrName: string;
   };
   body: EndpointUpdate;
-  response: EndpointEnvelope | ErrorEnvelope;
+  response: EndpointEnvelope | QueuedEnvelope | ErrorEnvelope;
 };
 /**
  * @public
@@ -787,13 +814,19 @@ export type EndpointMap = {
 
   '#post|/v1/endpoints/{idOrName}/promote': PromoteEndpoint;
 
+  '#post|/v1/pipeline-runs/{runId}/retry': RetryPipelineRun;
+
   '#post|/v1/endpoints/{idOrName}/rollback': RollbackEndpoint;
 
   '#post|/v1/runs/search': SearchRuns;
 
   '#put|/v1/models/{idOrName}/aliases/{alias}': SetModelAlias;
 
+  '#post|/v1/pipeline-runs/{runId}/stop': StopPipelineRun;
+
   '#post|/v1/pipelines/{idOrName}/runs': SubmitPipelineRun;
+
+  '#post|/v1/pipeline-runs/{runId}/terminate': TerminatePipelineRun;
 
   '#patch|/v1/datasets/{idOrName}': UpdateDataset;
 

@@ -28,6 +28,10 @@ export interface Endpoint {
   source: Source;
   syncedAt: Date | null;
   runtime: EndpointRuntime;
+  /**
+   * The model format the serving platform loads (KServe modelFormat.name).
+   */
+  modelFormat?: string;
   cluster: string | null;
   namespace: string | null;
   url: string | null;

@@ -29,6 +29,10 @@ export interface EndpointCreate {
    */
   maxReplicas?: number;
   /**
+   * The model format the serving platform loads (KServe spec.predictor.model.modelFormat.name), e.g. huggingface, sklearn, pytorch, onnx. Default huggingface.
+   */
+  modelFormat?: string;
+  /**
    * A model version to serve from the start, as the stable version with 100 percent of the traffic.
    */
   modelVersionId?: string;

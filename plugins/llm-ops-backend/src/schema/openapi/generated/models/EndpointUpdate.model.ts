@@ -16,4 +16,8 @@ export interface EndpointUpdate {
   url?: string | null;
   minReplicas?: number;
   maxReplicas?: number;
+  /**
+   * The model format the serving platform loads (KServe spec.predictor.model.modelFormat.name), e.g. huggingface, sklearn, pytorch, onnx. Default huggingface.
+   */
+  modelFormat?: string;
 }

@@ -1,0 +1,127 @@
+import type { Knex } from 'knex';
+import { createTestDatabases } from '../__testUtils__/realServices';
+import { AssetStore } from './AssetStore';
+import { MetricHistory, type MetricPoint } from './MetricHistory';
+import { migrationsDir } from './migrate';
+import { RunStore } from './RunStore';
+
+jest.setTimeout(60_000);
+
+const databases = createTestDatabases();
+
+const byPoint = (x: MetricPoint, y: MetricPoint) =>
+  x.step - y.step || x.timestamp - y.timestamp || x.value - y.value;
+
+/**
+ * What downsampled() promises, in plain JS: buckets of `width` steps from the first step; per
+ * bucket the lowest and the highest value (ties: earliest step, then timestamp), plus the first
+ * and last point in (step, timestamp, value) order; sorted the same way, each point once.
+ */
+function reference(points: MetricPoint[], maxPoints: number): MetricPoint[] {
+  const sorted = [...points].sort(byPoint);
+  const lo = sorted[0].step;
+  const hi = Math.max(...sorted.map(p => p.step));
+  const buckets = Math.max(1, Math.floor((maxPoints - 2) / 2));
+  const width = Math.max(1, Math.ceil((hi - lo + 1) / buckets));
+  const earlier = (x: MetricPoint, y: MetricPoint) =>
+    x.step - y.step || x.timestamp - y.timestamp;
+  const kept = new Set<MetricPoint>([sorted[0], sorted[sorted.length - 1]]);
+  const extremes = new Map<number, { min: MetricPoint; max: MetricPoint }>();
+  for (const p of sorted) {
+    const bucket = Math.floor((p.step - lo) / width);
+    const e = extremes.get(bucket);
+    if (!e) {
+      extremes.set(bucket, { min: p, max: p });
+      continue;
+    }
+    if (
+      p.value < e.min.value ||
+      (p.value === e.min.value && earlier(p, e.min) < 0)
+    )
+      e.min = p;
+    if (
+      p.value > e.max.value ||
+      (p.value === e.max.value && earlier(p, e.max) < 0)
+    )
+      e.max = p;
+  }
+  for (const { min, max } of extremes.values()) kept.add(min).add(max);
+  return [...kept].sort(byPoint);
+}
+
+describe.each(databases.eachSupportedId())(
+  'MetricHistory on %s',
+  databaseId => {
+    let knex: Knex;
+    let history: MetricHistory;
+    let runId: string;
+    const points: MetricPoint[] = [];
+
+    beforeAll(async () => {
+      knex = await databases.init(databaseId);
+      await knex.migrate.latest({ directory: migrationsDir });
+      history = new MetricHistory(knex);
+      const assets = new AssetStore(knex);
+      await assets.create('experiment', { name: 'history' });
+      const runs = new RunStore(knex, assets);
+      runId = (await runs.create({ experimentId: 'history' })).id;
+      // 2,000 points from step 3 with gaps, spikes and dips, equal values within buckets (ties),
+      // several points on one step (same step, different timestamps and values) and, at the
+      // last step, two points with the same timestamp.
+      let seed = 42;
+      const random = () => {
+        seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+        return seed / 2_147_483_648;
+      };
+      for (let i = 0; i < 2000; i++) {
+        const step = 3 + i * 2 + (i % 97 === 0 ? 5 : 0);
+        let value = Math.round(random() * 40) / 10;
+        if (i % 211 === 0) value = 50;
+        if (i % 307 === 0) value = -5;
+        points.push({ step, timestamp: 1_000_000 + i * 10, value });
+        if (i % 50 === 0)
+          points.push({ step, timestamp: 1_000_000 + i * 10 + 1, value: 1.5 });
+      }
+      const last = points[points.length - 1];
+      points.push({ ...last, value: last.value + 1 });
+      await knex.transaction(tx =>
+        runs.logBatch(
+          runId,
+          { metrics: points.map(p => ({ key: 'loss', ...p })) },
+          tx,
+        ),
+      );
+    });
+
+    it.each([4, 10, 101, 500, 1999])(
+      'downsamples to at most maxPoints=%s, keeping each bucket’s extremes and both ends',
+      async maxPoints => {
+        const result = await history.downsampled(runId, 'loss', maxPoints);
+        expect(result.downsampled).toBe(true);
+        expect(result.points).toEqual(reference(points, maxPoints));
+        expect(result.points.length).toBeLessThanOrEqual(maxPoints);
+      },
+    );
+
+    it('returns a series that fits unchanged, in order', async () => {
+      const result = await history.downsampled(runId, 'loss', points.length);
+      expect(result).toEqual({
+        points: [...points].sort(byPoint),
+        downsampled: false,
+      });
+    });
+
+    if (databaseId.startsWith('POSTGRES')) {
+      it('gives the same points with the grouped query as with the window query', async () => {
+        const lo = 3;
+        for (const width of [1, 7, 40, 1000, 10_000]) {
+          const bucketing = { runId, key: 'loss', lo, width };
+          const grouped = await (history as any).groupedExtremes(bucketing);
+          const windowed = await (history as any).windowExtremes(bucketing);
+          expect(grouped.length).toBeGreaterThan(1);
+          expect(grouped).toEqual(windowed);
+        }
+      });
+    }
+  },
+);

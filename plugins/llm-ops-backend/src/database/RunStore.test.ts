@@ -1,0 +1,132 @@
+import type { Knex } from 'knex';
+import { createTestDatabases } from '../__testUtils__/realServices';
+import { AssetStore } from './AssetStore';
+import { migrationsDir } from './migrate';
+import { RunStore } from './RunStore';
+
+jest.setTimeout(60_000);
+
+const databases = createTestDatabases();
+
+/** The run key/value tables, which repeat their run's experiment_id for run search. */
+const runKeyValueTables = [
+  'run_params',
+  'run_tags',
+  'run_latest_metrics',
+] as const;
+
+/** Every key/value row as [table, run, key, its experiment_id, its run's experiment_id]. */
+async function keyValueRowsWithExperiments(knex: Knex) {
+  const rows: Array<[string, string, string, string, string]> = [];
+  for (const table of runKeyValueTables) {
+    const found = await knex(table)
+      .join('runs', 'runs.id', `${table}.run_id`)
+      .orderBy([`${table}.run_id`, `${table}.key`])
+      .select(
+        `${table}.run_id as run`,
+        `${table}.key as key`,
+        `${table}.experiment_id as own`,
+        'runs.experiment_id as expected',
+      );
+    rows.push(
+      ...found.map(r => [table, r.run, r.key, r.own, r.expected] as any),
+    );
+  }
+  return rows;
+}
+
+describe.each(databases.eachSupportedId())('RunStore on %s', databaseId => {
+  let knex: Knex;
+  let runs: RunStore;
+  let a: string;
+  let b: string;
+
+  beforeAll(async () => {
+    knex = await databases.init(databaseId);
+    await knex.migrate.latest({ directory: migrationsDir });
+    const assets = new AssetStore(knex);
+    a = (await assets.create('experiment', { name: 'exp-a' })).id;
+    b = (await assets.create('experiment', { name: 'exp-b' })).id;
+    runs = new RunStore(knex, assets);
+  });
+
+  it('fills experiment_id in params, tags and latest metrics from every writer', async () => {
+    // create (params, tags), logBatch (params, tags, metrics twice: insert and update of the
+    // latest value), update (tags, including a removal).
+    const created = await runs.create({
+      experimentId: 'exp-a',
+      params: { lr: '0.01' },
+      tags: { team: 'nlp', stage: 'dev' },
+    });
+    const other = await runs.create({ experimentId: b, params: { lr: '0.1' } });
+    await knex.transaction(tx =>
+      runs.logBatch(
+        created.id,
+        {
+          params: { optimizer: 'adam' },
+          tags: { owner: 'ann' },
+          metrics: [
+            { key: 'loss', value: 0.9, step: 1 },
+            { key: 'accuracy', value: 0.5, step: 1 },
+          ],
+        },
+        tx,
+      ),
+    );
+    await knex.transaction(tx =>
+      runs.logBatch(
+        created.id,
+        { metrics: [{ key: 'loss', value: 0.4, step: 2 }] },
+        tx,
+      ),
+    );
+    await knex.transaction(tx =>
+      runs.logBatch(
+        other.id,
+        { metrics: [{ key: 'loss', value: 0.7, step: 1 }] },
+        tx,
+      ),
+    );
+    await runs.update(created.id, { tags: { stage: 'prod', team: '' } });
+
+    const rows = await keyValueRowsWithExperiments(knex);
+    expect(
+      rows.map(([table, run, key, own]) => [table, run, key, own]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['run_params', created.id, 'lr', a],
+        ['run_params', created.id, 'optimizer', a],
+        ['run_params', other.id, 'lr', b],
+        ['run_tags', created.id, 'owner', a],
+        ['run_tags', created.id, 'stage', a],
+        ['run_latest_metrics', created.id, 'accuracy', a],
+        ['run_latest_metrics', created.id, 'loss', a],
+        ['run_latest_metrics', other.id, 'loss', b],
+      ]),
+    );
+    expect(rows).toHaveLength(8);
+    for (const [, , , own, expected] of rows) expect(own).toBe(expected);
+    expect((await runs.get(created.id)).metrics.loss.value).toBe(0.4);
+    expect((await runs.get(created.id)).tags).toEqual({
+      owner: 'ann',
+      stage: 'prod',
+    });
+
+    // The search reads those rows through the experiment condition: same runs as the filter
+    // says, per experiment.
+    const search = async (experimentIds: string[], filter: string) =>
+      (
+        await runs.search({ experimentIds, filter, orderBy: 'metrics.loss' })
+      ).items.map(r => r.id);
+    expect(await search([a, b], "params.lr = '0.01'")).toEqual([created.id]);
+    expect(await search([b], "params.lr = '0.01'")).toEqual([]);
+    expect(await search([a, b], 'metrics.loss < 1')).toEqual([
+      created.id,
+      other.id,
+    ]);
+    expect(await search([b, a, b], "tags.stage IN ('prod', 'x')")).toEqual([
+      created.id,
+    ]);
+    expect(await search([a], "tags.owner = 'ann'")).toEqual([created.id]);
+  });
+});
