@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# End-to-end tests of the LLM Ops frontend: starts the portal on the embedded default (in-memory
-# SQLite, guest sign-in) on ports of its own, waits until it answers, runs packages/app/e2e/*.mjs
+# End-to-end tests of the LLM Ops frontend: starts the portal on the embedded default (SQLite files
+# of its own, guest sign-in) on ports of its own, waits until it answers, runs packages/app/e2e/*.mjs
 # with playwright-core driving Debian's Chromium, stops everything and exits non-zero on failure.
 # Screenshots go to e2e-artifacts/ (git-ignored). Called by scripts/test.sh; runs on its own too.
 #
@@ -111,10 +111,25 @@ export LLM_OPS_E2E_ARTIFACTS="$ARTIFACTS"
 export LLM_OPS_E2E_CHROMIUM="${LLM_OPS_E2E_CHROMIUM:-/usr/bin/chromium}"
 
 status=0
+passed=0
+failed=0
+# count WORD LOG: the number on node's closing line "ℹ WORD N", 0 when there is none.
+count() { sed -n "s/^ℹ $1 \([0-9]*\)$/\1/p" "$2" | tail -1 | grep . || echo 0; }
 for test in "$ROOT"/packages/app/e2e/*.test.mjs; do
   log "e2e: $(basename "$test")"
-  node --test --test-reporter=spec --test-concurrency=1 "$test" || status=1
+  set +e
+  node --test --test-reporter=spec --test-concurrency=1 "$test" 2>&1 | tee "$DIR/output.log"
+  rc=${PIPESTATUS[0]}
+  set -e
+  [ "$rc" -eq 0 ] || status=1
+  passed=$((passed + $(count pass "$DIR/output.log")))
+  failed=$((failed + $(count fail "$DIR/output.log")))
+  # A file that failed before any test ran still counts as a failure.
+  [ "$rc" -eq 0 ] || [ "$(count fail "$DIR/output.log")" -gt 0 ] || failed=$((failed + 1))
 done
+# Test case counts for the summary of scripts/test.sh, in the shape of its Jest report.
+mkdir -p "$TOOLS/reports"
+printf '{"numPassedTests":%d,"numFailedTests":%d}\n' "$passed" "$failed" >"$TOOLS/reports/e2e.json"
 
 if [ "${LLM_OPS_E2E_KEEP:-}" = 1 ]; then
   log "LLM_OPS_E2E_KEEP=1: the portal keeps running; Ctrl-C stops it"

@@ -23,6 +23,14 @@ MLFLOW_SERVER="$ROOT/scripts/bench/mlflow/server.sh"
 mkdir -p "$DIR"
 started=$SECONDS
 
+# One side-by-side run at a time on this machine: a second one would reload the MLflow database under the
+# first one's server. Fd 8 is closed for the servers started below, so they do not hold the lock.
+exec 8>"$DIR/side-by-side.lock"
+if ! flock -n 8; then
+  log "another side-by-side run is in progress; waiting for it (up to 30 minutes)"
+  flock -w 1800 8 || die "another side-by-side run held $DIR/side-by-side.lock for 30 minutes" "wait for it to end, or stop it"
+fi
+
 ensure_node
 ( flock 9; ensure_deps ) 9>/tmp/llm-ops-yarn.lock || die "installing the dependencies failed" "read $LOGS/yarn-install.log"
 PG_URL="$("$ROOT/scripts/services/postgres.sh" start)"
@@ -42,7 +50,7 @@ bash "$MLFLOW_SERVER" stop # the load may re-create the database; a running serv
 MLFLOW_DISABLE_TELEMETRY=true DO_NOT_TRACK=true "$VENV/bin/python" -W ignore \
   "$ROOT/scripts/bench/mlflow/load.py" "$DIR/load.json" ||
   die "loading MLflow's database failed" "read the error above; BENCH_MLFLOW_RELOAD=1 loads from scratch"
-MLFLOW_URL="$(bash "$MLFLOW_SERVER" start)"
+MLFLOW_URL="$(bash "$MLFLOW_SERVER" start 8>&-)"
 MLFLOW_PID="$(cat "$DIR/mlflow.pid")"
 log "MLflow ready on $MLFLOW_URL after $((SECONDS - load_started)) s (load included)"
 
@@ -93,7 +101,7 @@ TRANSFORM="$(cd "$ROOT/packages/backend" && node -p 'require.resolve("@backstage
 log "side by side 4/5: starting the backend on 127.0.0.1:$PORT (log: $LOGS/bench-side-by-side-backend.log)"
 (cd "$ROOT/packages/backend" && NODE_ENV="$BENCH_NODE_ENV" LLM_OPS_API_TOKEN="$TOKEN" exec node --enable-source-maps \
   --require "$TRANSFORM" src/index --config ../../app-config.yaml --config "$DIR/app-config.bench.yaml") \
-  >"$LOGS/bench-side-by-side-backend.log" 2>&1 &
+  >"$LOGS/bench-side-by-side-backend.log" 2>&1 8>&- &
 BACKEND_PID=$!
 cleanup() {
   if kill -0 "$BACKEND_PID" 2>/dev/null; then

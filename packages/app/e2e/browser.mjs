@@ -3,6 +3,8 @@
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+// playwright-core is a devDependency of the repository root, where the e2e tooling lives.
+// eslint-disable-next-line @backstage/no-undeclared-imports
 import { chromium } from 'playwright-core';
 
 export const frontendUrl = (
@@ -11,7 +13,8 @@ export const frontendUrl = (
 export const backendUrl = (
   process.env.LLM_OPS_E2E_BACKEND_URL ?? 'http://localhost:7100'
 ).replace(/\/$/, '');
-export const artifacts = process.env.LLM_OPS_E2E_ARTIFACTS ?? join(process.cwd(), 'e2e-artifacts');
+export const artifacts =
+  process.env.LLM_OPS_E2E_ARTIFACTS ?? join(process.cwd(), 'e2e-artifacts');
 
 const FLAGS = [
   '--headless',

@@ -19,7 +19,7 @@ before(async () => {
   data = await seed(new Api(backendUrl, token));
 });
 
-for (const theme of ['light', 'dark']) {
+function themeSuite(theme) {
   describe(`LLM Ops in the ${theme} theme`, () => {
     let browser;
     let page;
@@ -59,13 +59,17 @@ for (const theme of ['light', 'dark']) {
       await grid.waitFor();
       await page.getByRole('searchbox').fill(data.names.experiment);
       await grid.getByRole('link', { name: data.names.experiment }).click();
-      await page.waitForURL(new RegExp(`/llm-ops/experiments/${data.names.experiment}$`));
+      await page.waitForURL(
+        new RegExp(`/llm-ops/experiments/${data.names.experiment}$`),
+      );
 
       const runs = page.getByTestId('llm-ops-grid-runs');
       for (const run of data.runs) {
         await runs.getByRole('link', { name: run.name }).waitFor();
       }
-      await runs.getByRole('columnheader', { name: 'metrics.accuracy' }).waitFor();
+      await runs
+        .getByRole('columnheader', { name: 'metrics.accuracy' })
+        .waitFor();
 
       const box = page.getByLabel('Run filter');
       await box.fill('metrics.accuracy >');
@@ -79,7 +83,9 @@ for (const theme of ['light', 'dark']) {
       await box.press('Enter');
       await error.waitFor({ state: 'detached' });
       await runs.getByRole('link', { name: data.runs[0].name }).waitFor();
-      await runs.getByRole('link', { name: data.runs[2].name }).waitFor({ state: 'detached' });
+      await runs
+        .getByRole('link', { name: data.runs[2].name })
+        .waitFor({ state: 'detached' });
       assert.equal(await runs.getByRole('row').count(), 1 + 2);
       await screenshot(page, `experiment-${theme}`);
       await page.getByRole('button', { name: 'Clear' }).click();
@@ -97,11 +103,15 @@ for (const theme of ['light', 'dark']) {
       await comparison.waitFor();
       // lr and optimizer differ between the two runs, epochs does not.
       assert.equal(
-        await comparison.getByTestId('llm-ops-compare-params-lr').getAttribute('data-differs'),
+        await comparison
+          .getByTestId('llm-ops-compare-params-lr')
+          .getAttribute('data-differs'),
         'true',
       );
       assert.equal(
-        await comparison.getByTestId('llm-ops-compare-params-epochs').getAttribute('data-differs'),
+        await comparison
+          .getByTestId('llm-ops-compare-params-epochs')
+          .getAttribute('data-differs'),
         'false',
       );
       const chart = page.getByTestId('llm-ops-metric-chart');
@@ -130,7 +140,13 @@ for (const theme of ['light', 'dark']) {
       const types = await nodes.evaluateAll(elements =>
         elements.map(e => e.getAttribute('data-node-type')),
       );
-      for (const type of ['dataset-version', 'pipeline-run', 'run', 'model-version', 'endpoint']) {
+      for (const type of [
+        'dataset-version',
+        'pipeline-run',
+        'run',
+        'model-version',
+        'endpoint',
+      ]) {
         assert.ok(types.includes(type), `lineage has a ${type} node: ${types}`);
       }
       await screenshot(page, `endpoint-${theme}`);
@@ -145,7 +161,9 @@ for (const theme of ['light', 'dark']) {
         .filter({ hasText: `${data.names.model} v1` })
         .getByRole('link')
         .click();
-      await page.waitForURL(new RegExp(`/llm-ops/models/${data.names.model}\\?version=1$`));
+      await page.waitForURL(
+        new RegExp(`/llm-ops/models/${data.names.model}\\?version=1$`),
+      );
       await page.getByTestId('llm-ops-served-by').first().waitFor();
       await screenshot(page, `model-${theme}`);
     });
@@ -155,7 +173,10 @@ for (const theme of ['light', 'dark']) {
       const detail = page.getByTestId('llm-ops-dataset-version');
       await detail.waitFor();
       await detail.getByText('734.0 MB').waitFor();
-      await detail.getByTestId('llm-ops-used-by').getByText(data.runs[0].name).waitFor();
+      await detail
+        .getByTestId('llm-ops-used-by')
+        .getByText(data.runs[0].name)
+        .waitFor();
       await screenshot(page, `dataset-${theme}`);
     });
 
@@ -163,7 +184,10 @@ for (const theme of ['light', 'dark']) {
       await open(page, `/llm-ops/pipelines/${data.names.pipeline}`);
       const grid = page.getByTestId('llm-ops-grid-pipeline runs');
       await grid.getByTestId('llm-ops-node-phases').first().waitFor();
-      assert.match(await grid.getByTestId('llm-ops-node-phases').first().innerText(), /3 Succeeded/);
+      assert.match(
+        await grid.getByTestId('llm-ops-node-phases').first().innerText(),
+        /3 Succeeded/,
+      );
       await screenshot(page, `pipeline-${theme}`);
     });
 
@@ -175,3 +199,6 @@ for (const theme of ['light', 'dark']) {
     });
   });
 }
+
+themeSuite('light');
+themeSuite('dark');

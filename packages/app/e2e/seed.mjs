@@ -27,7 +27,9 @@ export class Api {
           method,
           headers: {
             Authorization: `Bearer ${this.token}`,
-            ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+            ...(body === undefined
+              ? {}
+              : { 'Content-Type': 'application/json' }),
             ...(idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {}),
           },
           body: body === undefined ? undefined : JSON.stringify(body),
@@ -65,9 +67,9 @@ export class Api {
 }
 
 /** A smooth, slightly noisy training curve: `steps` points from `start` towards `end`. */
-function curve(key, steps, start, end, seed) {
+function curve(key, steps, start, end, noiseSeed) {
   const points = [];
-  let noise = seed;
+  let noise = noiseSeed;
   const t0 = Date.now() - steps * 60_000;
   for (let step = 0; step < steps; step++) {
     noise = (noise * 9301 + 49297) % 233280;
@@ -84,10 +86,34 @@ function curve(key, steps, start, end, seed) {
 }
 
 const sweep = [
-  { lr: '0.001', batch_size: '32', optimizer: 'adam', accuracy: 0.912, loss: 0.21 },
-  { lr: '0.01', batch_size: '64', optimizer: 'adam', accuracy: 0.887, loss: 0.29 },
-  { lr: '0.1', batch_size: '64', optimizer: 'sgd', accuracy: 0.803, loss: 0.47 },
-  { lr: '0.05', batch_size: '128', optimizer: 'sgd', accuracy: 0.851, loss: 0.36 },
+  {
+    lr: '0.001',
+    batch_size: '32',
+    optimizer: 'adam',
+    accuracy: 0.912,
+    loss: 0.21,
+  },
+  {
+    lr: '0.01',
+    batch_size: '64',
+    optimizer: 'adam',
+    accuracy: 0.887,
+    loss: 0.29,
+  },
+  {
+    lr: '0.1',
+    batch_size: '64',
+    optimizer: 'sgd',
+    accuracy: 0.803,
+    loss: 0.47,
+  },
+  {
+    lr: '0.05',
+    batch_size: '128',
+    optimizer: 'sgd',
+    accuracy: 0.851,
+    loss: 0.36,
+  },
 ];
 
 export async function seed(api, suffix = Date.now().toString(36)) {
@@ -111,15 +137,23 @@ export async function seed(api, suffix = Date.now().toString(36)) {
     description: 'Labelled support conversations',
     owner: 'group:default/ml-platform',
   });
-  const datasetVersion = await api.post(`/v1/datasets/${names.dataset}/versions`, {
-    version: '2026-11',
-    uri: `s3://datasets/${names.dataset}/2026-11/`,
-    digest: 'md5:0cc175b9c0f1b6a831c399e269772661',
-    sizeBytes: 734_003_200,
-    fileCount: 12,
-    format: 'parquet',
-    schema: { text: 'string', intent: 'string', language: 'string', turns: 'int32' },
-  });
+  const datasetVersion = await api.post(
+    `/v1/datasets/${names.dataset}/versions`,
+    {
+      version: '2026-11',
+      uri: `s3://datasets/${names.dataset}/2026-11/`,
+      digest: 'md5:0cc175b9c0f1b6a831c399e269772661',
+      sizeBytes: 734_003_200,
+      fileCount: 12,
+      format: 'parquet',
+      schema: {
+        text: 'string',
+        intent: 'string',
+        language: 'string',
+        turns: 'int32',
+      },
+    },
+  );
 
   const runs = [];
   for (const [index, s] of sweep.entries()) {
@@ -127,8 +161,15 @@ export async function seed(api, suffix = Date.now().toString(36)) {
       experimentId: experiment.id,
       name: `lr-${s.lr}-bs-${s.batch_size}`,
       status: 'RUNNING',
-      startTime: new Date(Date.now() - (sweep.length - index) * 3_600_000).toISOString(),
-      params: { lr: s.lr, batch_size: s.batch_size, optimizer: s.optimizer, epochs: '10' },
+      startTime: new Date(
+        Date.now() - (sweep.length - index) * 3_600_000,
+      ).toISOString(),
+      params: {
+        lr: s.lr,
+        batch_size: s.batch_size,
+        optimizer: s.optimizer,
+        epochs: '10',
+      },
       tags: { sweep: 'lr-bs' },
     });
     await api.post(`/v1/runs/${run.id}/batch`, {
@@ -142,7 +183,9 @@ export async function seed(api, suffix = Date.now().toString(36)) {
     });
     await api.patch(`/v1/runs/${run.id}`, {
       status: 'FINISHED',
-      endTime: new Date(Date.now() - (sweep.length - index - 0.5) * 3_600_000).toISOString(),
+      endTime: new Date(
+        Date.now() - (sweep.length - index - 0.5) * 3_600_000,
+      ).toISOString(),
     });
     runs.push(run);
   }
@@ -161,7 +204,9 @@ export async function seed(api, suffix = Date.now().toString(36)) {
     artifactUri: `s3://models/${names.model}/2`,
     sourceRunId: runs[1].id,
   });
-  await api.put(`/v1/models/${names.model}/aliases/champion`, { version: v1.version });
+  await api.put(`/v1/models/${names.model}/aliases/champion`, {
+    version: v1.version,
+  });
 
   await api.post('/v1/endpoints', {
     name: names.endpoint,
@@ -184,7 +229,10 @@ export async function seed(api, suffix = Date.now().toString(36)) {
     runtime: 'builtin',
     parameters: { epochs: '10' },
   });
-  const pipelineRun = await api.post(`/v1/pipelines/${names.pipeline}/runs`, {});
+  const pipelineRun = await api.post(
+    `/v1/pipelines/${names.pipeline}/runs`,
+    {},
+  );
   const now = Date.now();
   await api.patch(`/v1/pipeline-runs/${pipelineRun.id}`, {
     phase: 'Succeeded',
@@ -206,5 +254,15 @@ export async function seed(api, suffix = Date.now().toString(36)) {
     produced: [v1.id],
   });
 
-  return { names, experiment, runs, dataset, datasetVersion, v1, v2, endpoint, pipelineRun };
+  return {
+    names,
+    experiment,
+    runs,
+    dataset,
+    datasetVersion,
+    v1,
+    v2,
+    endpoint,
+    pipelineRun,
+  };
 }

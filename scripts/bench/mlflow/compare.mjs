@@ -1,7 +1,7 @@
 // The side-by-side benchmark: the same queries against /llm-ops/v1 and against a real MLflow server's REST
 // API, both on the same data set (scripts/bench/mlflow/load.py copies the llm-ops bench data into MLflow's
-// tables), with the same closed-loop client as load.mjs: N concurrent clients, each sending its next request
-// when the previous answer arrives, a warm-up, then a measured window. Before measuring, each query is sent
+// tables), with a closed loop like load.mjs: N concurrent clients, each sending its next request when the
+// previous answer arrives, a warm-up, then a measured window (the requests that complete inside it). Before measuring, each query is sent
 // to both systems with the same parameters and the answers are compared (same experiments, same runs in the
 // same order, same points), so both really answer the same question.
 //
@@ -412,39 +412,46 @@ function percentile(sorted, p) {
   ];
 }
 
+/**
+ * One query on one system: the clients send requests back to back from the start; what counts are the
+ * requests that complete inside the measured window (after the warm-up), and the CPU used inside it.
+ * Requests still running when the window ends are waited for (they would load the next measurement) but not
+ * counted. This keeps a sample when one request takes longer than the warm-up (MLflow's q3: over 10 s).
+ */
 async function measure(query, system) {
   const latencies = [];
   const errors = [];
   const rnd = generator(42);
   let bytes = 0;
-  let phase = 'warmup';
   const startAt = performance.now();
   const warmEnd = startAt + warmupS * 1000;
   const end = warmEnd + durationS * 1000;
-  let measureStart;
-  let meterStarted;
   const meter = cpuMeter(system);
+  const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
   const load0 = os.loadavg()[0];
+  const cpuDone = (async () => {
+    await sleep(warmupS * 1000);
+    await meter.start();
+    await sleep(Math.max(0, end - performance.now()));
+    return meter.stop();
+  })();
+  const inWindow = t => t >= warmEnd && t <= end;
   const worker = async () => {
     for (;;) {
       const t = performance.now();
       if (t >= end) return;
-      if (phase === 'warmup' && t >= warmEnd) {
-        phase = 'measure';
-        measureStart = t;
-        meterStarted = meter.start();
-      }
-      const measured = phase === 'measure';
       const [method, url, body] = query[system].request(query.params(rnd));
       try {
         const res = await call(system, method, url, body);
-        if (measured) {
-          latencies.push(performance.now() - t);
+        const done = performance.now();
+        if (inWindow(done)) {
+          latencies.push(done - t);
           bytes += res.text.length;
         }
       } catch (error) {
-        if (measured) {
-          latencies.push(performance.now() - t);
+        const done = performance.now();
+        if (inWindow(done)) {
+          latencies.push(done - t);
           errors.push(
             error.status
               ? `${error.status} ${error.body}`
@@ -455,9 +462,7 @@ async function measure(query, system) {
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  const elapsed = (performance.now() - (measureStart ?? startAt)) / 1000;
-  await meterStarted;
-  const cpu = meterStarted ? await meter.stop() : { server: null, db: null };
+  const cpu = await cpuDone;
   const sorted = [...latencies].sort((a, b) => a - b);
   const round = x => Math.round(x * 10) / 10;
   const ok = latencies.length - errors.length;
@@ -466,11 +471,11 @@ async function measure(query, system) {
     name: query.name,
     system,
     clients: concurrency,
-    seconds: round(elapsed),
+    seconds: durationS,
     requests: latencies.length,
     errors: errors.length,
     errorSamples: [...new Set(errors)].slice(0, 5),
-    rps: round(latencies.length / elapsed),
+    rps: round(latencies.length / durationS),
     p50: round(percentile(sorted, 50)),
     p95: round(percentile(sorted, 95)),
     p99: round(percentile(sorted, 99)),
@@ -617,10 +622,25 @@ async function main() {
       ),
     );
   }
-  const errors = results.reduce((s, r) => s + r.errors, 0);
-  if (errors > 0 || different > 0) {
+  // A failed llm-ops request or a different answer fails the step; MLflow's own failures (3.17.2 answers
+  // an occasional 500 to concurrent runs/search, a race in its lazy import of mlflow.server.auth) are
+  // reported with the figures but do not.
+  const errorsOf = system =>
+    results
+      .filter(r => r.system === system)
+      .reduce((sum, r) => sum + r.errors, 0);
+  if (errorsOf('mlflow') > 0) {
     console.log(
-      `\n${errors} request(s) failed, ${different} answer check(s) differed; details above`,
+      `\n${errorsOf(
+        'mlflow',
+      )} MLflow request(s) failed (counted in its figures; samples above)`,
+    );
+  }
+  if (errorsOf('llm-ops') > 0 || different > 0) {
+    console.log(
+      `\n${errorsOf(
+        'llm-ops',
+      )} llm-ops request(s) failed, ${different} answer check(s) differed; details above`,
     );
     process.exitCode = 1;
   }

@@ -192,6 +192,21 @@ async function write(dir) {
     }, MLflow ${enc.mlflow ?? '?'}.`;
   });
 
+  const failed = cmp.results.filter(r => r.errors > 0);
+  const errorLines =
+    failed.length === 0
+      ? 'No request failed.\n'
+      : `Failed requests (counted in the figures above):\n\n${failed
+          .map(
+            r =>
+              `- ${r.key} ${r.system === 'mlflow' ? 'MLflow' : 'llm-ops'}: ${
+                r.errors
+              } × ${r.errorSamples
+                .map(e => `\`${e.replace(/\s+/g, ' ').slice(0, 80)}\``)
+                .join(', ')}`,
+          )
+          .join('\n')}\n`;
+
   const section = `${HEADING}
 
 ${START}
@@ -222,7 +237,10 @@ same queries to MLflow's REST API and to \`/llm-ops/v1\` in the same run.
     process.env.BENCH_MLFLOW_DB ?? 'mlflow_bench'
   }\` on port ${process.env.BENCH_MLFLOW_PORT ?? 7208}.
 - llm-ops: the portal backend as in the benchmark above (one Node process, \`NODE_ENV=production\`, knex pool of
-  at most 10 connections) on \`${process.env.BENCH_DB ?? 'llm_ops_bench'}\`.
+  at most 10 connections), except that the catalog's llm-ops entity provider is off (it would sync the
+  11,000 assets in the same process during the measurements), on \`${
+    process.env.BENCH_DB ?? 'llm_ops_bench'
+  }\`.
 - Both on PostgreSQL ${pgVersion} (the same server), databases of ${
     sizes[process.env.BENCH_DB ?? 'llm_ops_bench'] ?? '?'
   } (llm-ops, with datasets and endpoints) and ${
@@ -233,7 +251,8 @@ same queries to MLflow's REST API and to \`/llm-ops/v1\` in the same run.
   } concurrent clients per query and system,
   ${cmp.warmupS} s warm-up, then ${
     cmp.durationS
-  } s measured, Node's \`fetch\` over loopback (asks for gzip). Each client draws the same
+  } s measured: the requests that complete in it (those still running at its end are waited for, not
+  counted). Node's \`fetch\` over loopback (asks for gzip). Each client draws the same
   sequence of parameters on both systems. The two systems alternate in ABBA order over the queries.
   _server CPU_ is the server's process tree, _PostgreSQL CPU_ the PostgreSQL backends connected to that
   system's database, both in % of one core; _CPU ms / request_ is both together divided by the requests,
@@ -303,6 +322,7 @@ ${checkLines.join('\n')}
 
 ${resultTable}
 
+${errorLines}
 ### Ratios
 
 ${ratioTable}

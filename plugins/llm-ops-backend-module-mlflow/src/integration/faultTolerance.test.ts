@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { MlflowClient } from '../client';
 import { describeWithMlflow, uniquePrefix } from '../__testUtils__/mlflow';
-import { startWithMlflow } from './llmOpsBackend';
+import { startWithMlflow } from './__testUtils__/llmOpsBackend';
 
 // Generous: MLflow restarts twice, and CI machines are small.
 jest.setTimeout(900_000);

@@ -6,7 +6,7 @@ import {
   runMlflowPython,
   uniquePrefix,
 } from '../__testUtils__/mlflow';
-import { startWithMlflow } from './llmOpsBackend';
+import { startWithMlflow } from './__testUtils__/llmOpsBackend';
 
 // Generous: MLflow's Python client starts slowly and 1,100 runs are written, on 2 cores.
 jest.setTimeout(900_000);

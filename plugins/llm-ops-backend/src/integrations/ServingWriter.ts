@@ -321,6 +321,14 @@ export class ServingWriter {
     if (options.skipApply || current.desired.traffic.length === 0) {
       return { resource: current };
     }
+    if (
+      current.desired.traffic.some(e => e.role === 'canary') &&
+      !tool.adapter.capabilities.has('canary')
+    ) {
+      throw new ConflictError(
+        `${tool.adapter.id} cannot split traffic for a canary; deploy without canaryPercent`,
+      );
+    }
     const input = await this.applyInput(current, tool, tx);
     const sent = await sendToCluster(
       tool,

@@ -95,7 +95,13 @@ describe('LlmOpsClient', () => {
   it('escapes path segments and asks for downsampled metric history', async () => {
     const { client, fetch } = clientAnswering(
       200,
-      success({ runId: 'r', key: 'a/b', points: [], nextCursor: null, downsampled: true }),
+      success({
+        runId: 'r',
+        key: 'a/b',
+        points: [],
+        nextCursor: null,
+        downsampled: true,
+      }),
     );
     await client.getMetricHistory('r 1', 'eval/loss', { maxPoints: 500 });
     expect(fetch).toHaveBeenCalledWith(

@@ -50,7 +50,12 @@ export type LlmOpsHealth = {
 export type Experiment = AssetBase;
 
 /** @public */
-export type RunStatus = 'RUNNING' | 'SCHEDULED' | 'FINISHED' | 'FAILED' | 'KILLED';
+export type RunStatus =
+  | 'RUNNING'
+  | 'SCHEDULED'
+  | 'FINISHED'
+  | 'FAILED'
+  | 'KILLED';
 
 /** @public */
 export type RunMetric = { value: number; step: number; timestamp: number };

@@ -57,8 +57,7 @@ export function useLinks() {
     pipelines: () => pipelines?.(),
     pipeline: (name: string) => pipeline?.({ name }),
     pipelineRun: (runId: string) => pipelineRun?.({ runId }),
-    lineage: (type: LineageNodeType, id: string) =>
-      lineageNode?.({ type, id }),
+    lineage: (type: LineageNodeType, id: string) => lineageNode?.({ type, id }),
     /** The page of a lineage node; versions link to their asset's page with the version. */
     lineageNode: (node: Pick<LineageNode, 'type' | 'id' | 'label'>) => {
       switch (node.type) {

@@ -2,10 +2,12 @@ import { filtersOf, orderByOf } from './AssetTable';
 
 describe('orderByOf', () => {
   it('maps the sortable columns and falls back otherwise', () => {
-    expect(orderByOf([{ field: 'name', sort: 'asc' }], '-updatedAt')).toBe('name');
-    expect(orderByOf([{ field: 'createdAt', sort: 'desc' }], '-updatedAt')).toBe(
-      '-createdAt',
+    expect(orderByOf([{ field: 'name', sort: 'asc' }], '-updatedAt')).toBe(
+      'name',
     );
+    expect(
+      orderByOf([{ field: 'createdAt', sort: 'desc' }], '-updatedAt'),
+    ).toBe('-createdAt');
     expect(orderByOf([{ field: 'owner', sort: 'asc' }], '-updatedAt')).toBe(
       '-updatedAt',
     );

@@ -25,9 +25,9 @@ export function orderByOf(
 ): NonNullable<ListQuery['orderBy']> {
   const [first] = model;
   if (!first || !sortable.has(first.field) || !first.sort) return fallback;
-  return `${first.sort === 'desc' ? '-' : ''}${
-    first.field
-  }` as NonNullable<ListQuery['orderBy']>;
+  return `${first.sort === 'desc' ? '-' : ''}${first.field}` as NonNullable<
+    ListQuery['orderBy']
+  >;
 }
 
 /** Maps the grid's filter model onto the API's filters: name → q, owner, tags → tag. */

@@ -109,17 +109,17 @@ export function CursorDataGrid<T extends GridValidRowModel>(
         sx={{ height: fitted, width: '100%' }}
         data-testid={`llm-ops-grid-${what}`}
       >
-      <DataGrid<T>
-        rows={rows}
-        loading={loading}
-        paginationMode="server"
-        rowCount={rowCount}
-        paginationMeta={paginationMeta}
-        paginationModel={paginationModel}
-        onPaginationModelChange={paging.setPaginationModel}
-        pageSizeOptions={[10, 25, 50, 100]}
-        disableRowSelectionOnClick
-        density="compact"
+        <DataGrid<T>
+          rows={rows}
+          loading={loading}
+          paginationMode="server"
+          rowCount={rowCount}
+          paginationMeta={paginationMeta}
+          paginationModel={paginationModel}
+          onPaginationModelChange={paging.setPaginationModel}
+          pageSizeOptions={[10, 25, 50, 100]}
+          disableRowSelectionOnClick
+          density="compact"
           {...gridProps}
         />
       </Box>

@@ -4,12 +4,13 @@ import { useCursorPaging } from './useCursorPaging';
 
 describe('useCursorPaging', () => {
   it('keeps the cursors of the pages seen and starts over when the key changes', async () => {
-    const load = jest.fn(async (cursor: string | undefined) =>
-      cursor === undefined
-        ? page(['a'], 'c1')
-        : cursor === 'c1'
-        ? page(['b'], 'c2')
-        : page(['c']),
+    const pages: Record<string, ReturnType<typeof page<string>>> = {
+      first: page(['a'], 'c1'),
+      c1: page(['b'], 'c2'),
+      c2: page(['c']),
+    };
+    const load = jest.fn(
+      async (cursor: string | undefined) => pages[cursor ?? 'first'],
     );
     const { result, rerender } = renderHook(
       ({ key }) => useCursorPaging<string>(load, key, 1),

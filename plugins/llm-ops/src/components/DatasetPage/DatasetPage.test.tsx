@@ -56,9 +56,27 @@ describe('DatasetPage', () => {
         getLineage: async () => ({
           root: 'id-corpus',
           nodes: [
-            { type: 'dataset', id: 'id-corpus', label: 'corpus', direction: 'root', distance: 0 },
-            { type: 'dataset-version', id: version.id, label: 'corpus@2024-06', direction: 'downstream', distance: 1 },
-            { type: 'run', id: 'run-1', label: 'lr-0.01', direction: 'downstream', distance: 1 },
+            {
+              type: 'dataset',
+              id: 'id-corpus',
+              label: 'corpus',
+              direction: 'root',
+              distance: 0,
+            },
+            {
+              type: 'dataset-version',
+              id: version.id,
+              label: 'corpus@2024-06',
+              direction: 'downstream',
+              distance: 1,
+            },
+            {
+              type: 'run',
+              id: 'run-1',
+              label: 'lr-0.01',
+              direction: 'downstream',
+              distance: 1,
+            },
           ],
           edges: [
             { from: 'id-corpus', to: version.id, relation: 'contains' },

@@ -39,7 +39,10 @@ const UsedBy = ({ users }: { users: LineageNode[] }) => {
 };
 
 /** One version in detail: where it is, its schema, its repository, and who used it. */
-const VersionDetail = (props: { version: DatasetVersion; users: LineageNode[] }) => {
+const VersionDetail = (props: {
+  version: DatasetVersion;
+  users: LineageNode[];
+}) => {
   const { version, users } = props;
   const repo = version.sourceRepository;
   return (
@@ -56,7 +59,11 @@ const VersionDetail = (props: { version: DatasetVersion; users: LineageNode[] })
           ['digest', version.digest ?? '—'],
           [
             'repository',
-            repo ? `${repo.repository}${repo.path ? ` ${repo.path}` : ''}${repo.revision ? ` @ ${repo.revision}` : ''}` : '—',
+            repo
+              ? `${repo.repository}${repo.path ? ` ${repo.path}` : ''}${
+                  repo.revision ? ` @ ${repo.revision}` : ''
+                }`
+              : '—',
           ],
           ['used by', <UsedBy key="users" users={users} />],
         ]}
@@ -77,7 +84,10 @@ const VersionDetail = (props: { version: DatasetVersion; users: LineageNode[] })
 };
 
 /** The versions of a dataset, paged from the server, and the chosen one in detail. */
-export const DatasetVersions = (props: { dataset: Dataset; initial?: string }) => {
+export const DatasetVersions = (props: {
+  dataset: Dataset;
+  initial?: string;
+}) => {
   const { dataset } = props;
   const api = useApi(llmOpsApiRef);
   const load = useCallback(
@@ -120,7 +130,11 @@ export const DatasetVersions = (props: { dataset: Dataset; initial?: string }) =
         minWidth: 200,
         flex: 1,
         renderCell: ({ row }) =>
-          usage.loading ? '…' : <UsedBy users={usage.value?.get(row.id) ?? []} />,
+          usage.loading ? (
+            '…'
+          ) : (
+            <UsedBy users={usage.value?.get(row.id) ?? []} />
+          ),
       },
       {
         field: 'createdAt',
@@ -137,7 +151,11 @@ export const DatasetVersions = (props: { dataset: Dataset; initial?: string }) =
         headerName: 'Source',
         width: 230,
         renderCell: ({ row }) => (
-          <SyncedAt source={row.source} syncedAt={row.syncedAt} freshness={paging.freshness} />
+          <SyncedAt
+            source={row.source}
+            syncedAt={row.syncedAt}
+            freshness={paging.freshness}
+          />
         ),
       },
     ],
@@ -156,11 +174,16 @@ export const DatasetVersions = (props: { dataset: Dataset; initial?: string }) =
         disableColumnSorting
         height={360}
         onRowClick={({ row }) => setChosen(row.version)}
-        getRowClassName={({ row }) => (row.version === chosen ? 'Mui-selected' : '')}
+        getRowClassName={({ row }) =>
+          row.version === chosen ? 'Mui-selected' : ''
+        }
       />
       {detail && (
         <Box mt={2}>
-          <VersionDetail version={detail} users={usage.value?.get(detail.id) ?? []} />
+          <VersionDetail
+            version={detail}
+            users={usage.value?.get(detail.id) ?? []}
+          />
         </Box>
       )}
     </>

@@ -30,7 +30,9 @@ describe('DatasetsPage', () => {
         },
       }),
     );
-    expect(await screen.findByTestId('llm-ops-error')).toHaveTextContent('boom');
+    expect(await screen.findByTestId('llm-ops-error')).toHaveTextContent(
+      'boom',
+    );
   });
 
   it('lists datasets with their latest version', async () => {

@@ -10,7 +10,10 @@ import { AssetTable } from '../AssetTable';
 export const DatasetsPage = () => {
   const api = useApi(llmOpsApiRef);
   const links = useLinks();
-  const list = useCallback((query: ListQuery) => api.listDatasets(query), [api]);
+  const list = useCallback(
+    (query: ListQuery) => api.listDatasets(query),
+    [api],
+  );
   const linkTo = useCallback(
     (row: Dataset) => links.dataset(row.name),
     // eslint-disable-next-line react-hooks/exhaustive-deps

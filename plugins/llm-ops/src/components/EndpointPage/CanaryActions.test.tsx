@@ -15,8 +15,20 @@ import { EndpointPage } from './EndpointPage';
 const withCanary = makeEndpoint('chat', {
   desired: {
     traffic: [
-      { modelVersionId: 'a', modelName: 'llama', version: '3', percent: 90, role: 'stable' },
-      { modelVersionId: 'b', modelName: 'llama', version: '4', percent: 10, role: 'canary' },
+      {
+        modelVersionId: 'a',
+        modelName: 'llama',
+        version: '3',
+        percent: 90,
+        role: 'stable',
+      },
+      {
+        modelVersionId: 'b',
+        modelName: 'llama',
+        version: '4',
+        percent: 10,
+        role: 'canary',
+      },
     ],
     minReplicas: 1,
     maxReplicas: 1,
@@ -41,7 +53,9 @@ describe('CanaryActions', () => {
     ).toHaveTextContent('canary: llama v4 — 10%');
     expect(authorize).toHaveBeenCalledWith(
       expect.objectContaining({
-        permission: expect.objectContaining({ name: 'llm-ops.endpoint.promote' }),
+        permission: expect.objectContaining({
+          name: 'llm-ops.endpoint.promote',
+        }),
       }),
     );
     expect(

@@ -95,8 +95,11 @@ describe('EndpointPage', () => {
   it('says when nothing is served yet', async () => {
     await render(fakeApi({ getEndpoint: async () => makeEndpoint('chat') }));
     expect(
-      (await screen.findAllByText('No traffic: no model version is served yet.'))
-        .length,
+      (
+        await screen.findAllByText(
+          'No traffic: no model version is served yet.',
+        )
+      ).length,
     ).toBe(2);
   });
 

@@ -26,6 +26,12 @@ import { RunStatusChip } from '../RunStatusChip';
 import { Section } from '../Section';
 import { TrafficSplit } from '../TrafficSplit';
 
+const conditionState = {
+  True: 'Ready',
+  False: 'NotReady',
+  Unknown: 'Unknown',
+} as const;
+
 /**
  * Promote (the canary takes all the traffic) and roll back (the canary goes), shown only when
  * there is a canary and the user holds llm-ops.endpoint.promote; the backend checks it again.
@@ -100,7 +106,11 @@ export const EndpointPage = ({ idOrName }: { idOrName: string }) => {
 
   return (
     <Box p={3}>
-      <LoadState loading={loaded.loading} error={loaded.error} what="the endpoint">
+      <LoadState
+        loading={loaded.loading}
+        error={loaded.error}
+        what="the endpoint"
+      >
         {endpoint && (
           <>
             <AssetHeader
@@ -115,21 +125,29 @@ export const EndpointPage = ({ idOrName }: { idOrName: string }) => {
               actions={<RunStatusChip status={endpoint.observed.state} />}
             />
             {queued && (
-              <Alert severity="info" sx={{ mb: 2 }} data-testid="llm-ops-queued">
+              <Alert
+                severity="info"
+                sx={{ mb: 2 }}
+                data-testid="llm-ops-queued"
+              >
                 {queued.integration} is unavailable: the change waits in the
                 outbox (#{queued.id}, {queued.state}) and is applied when it
                 answers again.
               </Alert>
             )}
             <Grid container spacing={2}>
-              <Grid item xs={12} md={5}>
+              <Grid item xs={12} md={6}>
                 <Section title="Endpoint">
                   <KeyValueTable
                     rows={[
                       [
                         'url',
                         endpoint.url ? (
-                          <a href={endpoint.url} target="_blank" rel="noopener noreferrer">
+                          <a
+                            href={endpoint.url}
+                            target="_blank"
+                            rel="noopener noreferrer"
+                          >
                             {endpoint.url}
                           </a>
                         ) : (
@@ -143,7 +161,10 @@ export const EndpointPage = ({ idOrName }: { idOrName: string }) => {
                         'replicas',
                         `${endpoint.desired.minReplicas}–${endpoint.desired.maxReplicas}`,
                       ],
-                      ['ready revision', endpoint.observed.latestReadyRevision ?? '—'],
+                      [
+                        'ready revision',
+                        endpoint.observed.latestReadyRevision ?? '—',
+                      ],
                       ['observed', dateTime(endpoint.observed.observedAt)],
                     ]}
                   />
@@ -157,43 +178,45 @@ export const EndpointPage = ({ idOrName }: { idOrName: string }) => {
                         : '.'}
                     </Typography>
                   ) : (
-                    <Table size="small" aria-label="Conditions">
-                      <TableHead>
-                        <TableRow>
-                          <TableCell>Type</TableCell>
-                          <TableCell>Status</TableCell>
-                          <TableCell>Reason</TableCell>
-                          <TableCell>Since</TableCell>
-                        </TableRow>
-                      </TableHead>
-                      <TableBody>
-                        {endpoint.observed.conditions.map(c => (
-                          <TableRow key={c.type}>
-                            <TableCell>{c.type}</TableCell>
-                            <TableCell>
-                              <RunStatusChip
-                                status={
-                                  c.status === 'True'
-                                    ? 'Ready'
-                                    : c.status === 'False'
-                                    ? 'NotReady'
-                                    : 'Unknown'
-                                }
-                              />{' '}
-                              {c.status}
-                            </TableCell>
-                            <TableCell title={c.message ?? undefined}>
-                              {c.reason ?? '—'}
-                            </TableCell>
-                            <TableCell>{timeAgo(c.lastTransitionTime)}</TableCell>
+                    <Box sx={{ overflowX: 'auto' }}>
+                      <Table
+                        size="small"
+                        aria-label="Conditions"
+                        sx={{ '& th, & td': { whiteSpace: 'nowrap' } }}
+                      >
+                        <TableHead>
+                          <TableRow>
+                            <TableCell>Type</TableCell>
+                            <TableCell>Status</TableCell>
+                            <TableCell>Reason</TableCell>
+                            <TableCell>Since</TableCell>
                           </TableRow>
-                        ))}
-                      </TableBody>
-                    </Table>
+                        </TableHead>
+                        <TableBody>
+                          {endpoint.observed.conditions.map(c => (
+                            <TableRow key={c.type}>
+                              <TableCell>{c.type}</TableCell>
+                              <TableCell>
+                                <RunStatusChip
+                                  status={conditionState[c.status]}
+                                />{' '}
+                                {c.status}
+                              </TableCell>
+                              <TableCell title={c.message ?? undefined}>
+                                {c.reason ?? '—'}
+                              </TableCell>
+                              <TableCell>
+                                {timeAgo(c.lastTransitionTime)}
+                              </TableCell>
+                            </TableRow>
+                          ))}
+                        </TableBody>
+                      </Table>
+                    </Box>
                   )}
                 </Section>
               </Grid>
-              <Grid item xs={12} md={7}>
+              <Grid item xs={12} md={6}>
                 <Section
                   title="Traffic"
                   testId="llm-ops-traffic"
@@ -207,8 +230,14 @@ export const EndpointPage = ({ idOrName }: { idOrName: string }) => {
                     />
                   }
                 >
-                  <TrafficSplit traffic={endpoint.desired.traffic} label="Desired" />
-                  <TrafficSplit traffic={endpoint.observed.traffic} label="Observed" />
+                  <TrafficSplit
+                    traffic={endpoint.desired.traffic}
+                    label="Desired"
+                  />
+                  <TrafficSplit
+                    traffic={endpoint.observed.traffic}
+                    label="Observed"
+                  />
                 </Section>
               </Grid>
             </Grid>

@@ -30,7 +30,9 @@ describe('EndpointsPage', () => {
         },
       }),
     );
-    expect(await screen.findByTestId('llm-ops-error')).toHaveTextContent('boom');
+    expect(await screen.findByTestId('llm-ops-error')).toHaveTextContent(
+      'boom',
+    );
   });
 
   it('lists endpoints with their state and what they serve', async () => {
@@ -41,8 +43,20 @@ describe('EndpointsPage', () => {
             makeEndpoint('chat', {
               desired: {
                 traffic: [
-                  { modelVersionId: 'a', modelName: 'llama', version: '3', percent: 90, role: 'stable' },
-                  { modelVersionId: 'b', modelName: 'llama', version: '4', percent: 10, role: 'canary' },
+                  {
+                    modelVersionId: 'a',
+                    modelName: 'llama',
+                    version: '3',
+                    percent: 90,
+                    role: 'stable',
+                  },
+                  {
+                    modelVersionId: 'b',
+                    modelName: 'llama',
+                    version: '4',
+                    percent: 10,
+                    role: 'canary',
+                  },
                 ],
                 minReplicas: 1,
                 maxReplicas: 1,
@@ -52,7 +66,9 @@ describe('EndpointsPage', () => {
       }),
     );
     const grid = within(await screen.findByTestId('llm-ops-grid-endpoints'));
-    expect(await grid.findByText('llama v3 90% · llama v4 10%')).toBeInTheDocument();
+    expect(
+      await grid.findByText('llama v3 90% · llama v4 10%'),
+    ).toBeInTheDocument();
     expect(grid.getByText('Ready')).toBeInTheDocument();
   });
 });

@@ -40,7 +40,9 @@ export const EndpointsPage = () => {
             field: 'state',
             headerName: 'State',
             width: 120,
-            renderCell: ({ row }) => <RunStatusChip status={row.observed.state} />,
+            renderCell: ({ row }) => (
+              <RunStatusChip status={row.observed.state} />
+            ),
           },
           {
             field: 'traffic',

@@ -45,7 +45,13 @@ describe('EntityLlmOpsCard', () => {
       makeEndpoint('chat', {
         desired: {
           traffic: [
-            { modelVersionId: 'm', modelName: 'llama', version: '3', percent: 100, role: 'stable' },
+            {
+              modelVersionId: 'm',
+              modelName: 'llama',
+              version: '3',
+              percent: 100,
+              role: 'stable',
+            },
           ],
           minReplicas: 1,
           maxReplicas: 1,

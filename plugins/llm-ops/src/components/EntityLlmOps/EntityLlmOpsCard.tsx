@@ -42,7 +42,12 @@ const Body = ({ summary }: { summary: EntitySummary }) => {
       return (
         <KeyValueTable
           rows={[
-            ['latest version', summary.asset.latestVersion ? `v${summary.asset.latestVersion}` : '—'],
+            [
+              'latest version',
+              summary.asset.latestVersion
+                ? `v${summary.asset.latestVersion}`
+                : '—',
+            ],
             [
               'aliases',
               Object.entries(summary.asset.aliases)
@@ -57,11 +62,17 @@ const Body = ({ summary }: { summary: EntitySummary }) => {
         <Stack spacing={1}>
           <KeyValueTable
             rows={[
-              ['state', <RunStatusChip key="s" status={summary.asset.observed.state} />],
+              [
+                'state',
+                <RunStatusChip key="s" status={summary.asset.observed.state} />,
+              ],
               ['url', summary.asset.url ?? '—'],
             ]}
           />
-          <TrafficSplit traffic={summary.asset.desired.traffic} label="Desired" />
+          <TrafficSplit
+            traffic={summary.asset.desired.traffic}
+            label="Desired"
+          />
           <CanaryActions endpoint={summary.asset} onChange={() => {}} />
         </Stack>
       );
@@ -117,7 +128,10 @@ export const EntityLlmOpsCard = () => {
         title="LLM Ops"
         subheader={
           value && (
-            <SyncedAt source={value.asset.source} syncedAt={value.asset.syncedAt} />
+            <SyncedAt
+              source={value.asset.source}
+              syncedAt={value.asset.syncedAt}
+            />
           )
         }
         action={
@@ -140,7 +154,9 @@ export const EntityLlmOpsCard = () => {
             {value ? (
               <Body summary={value} />
             ) : (
-              <Typography color="text.secondary">Unknown kind {entity.kind}</Typography>
+              <Typography color="text.secondary">
+                Unknown kind {entity.kind}
+              </Typography>
             )}
           </LoadState>
         )}

@@ -21,7 +21,10 @@ export type EntitySummary =
   | { kind: 'pipeline'; asset: Pipeline; runs: PipelineRun[] };
 
 /** What an entity card shows about its llm-ops resource: the asset and its latest activity. */
-export function useEntitySummary(kind: LlmOpsKind | undefined, id: string | undefined) {
+export function useEntitySummary(
+  kind: LlmOpsKind | undefined,
+  id: string | undefined,
+) {
   const api = useApi(llmOpsApiRef);
   return useAsync(async (): Promise<EntitySummary | undefined> => {
     if (!kind || !id) return undefined;
@@ -41,7 +44,9 @@ export function useEntitySummary(kind: LlmOpsKind | undefined, id: string | unde
         return { kind, asset: await api.getEndpoint(id) };
       case 'dataset': {
         const asset = await api.getDataset(id);
-        const versions = await api.listDatasetVersions(asset.id, { pageSize: 1 });
+        const versions = await api.listDatasetVersions(asset.id, {
+          pageSize: 1,
+        });
         return { kind, asset, latest: versions.items[0] };
       }
       case 'pipeline': {

@@ -91,7 +91,7 @@ describe('ExperimentPage', () => {
     const searchRuns = jest.fn(async (request: { filter?: string }) => {
       if (request.filter) {
         throw new LlmOpsApiError(
-          "Invalid filter at position 17: expected a value but found end of filter",
+          'Invalid filter at position 17: expected a value but found end of filter',
           400,
           'InputError',
           'filter',
@@ -153,6 +153,8 @@ describe('ExperimentPage', () => {
         maxPoints: 500,
       }),
     );
-    expect(await screen.findByTestId('llm-ops-metric-chart')).toBeInTheDocument();
+    expect(
+      await screen.findByTestId('llm-ops-metric-chart'),
+    ).toBeInTheDocument();
   });
 });

@@ -123,8 +123,8 @@ export const ExperimentRuns = ({ experiment }: { experiment: Experiment }) => {
       >
         {selected.length === 0 ? (
           <Typography color="text.secondary">
-            Select runs in the table to compare their params and metrics and
-            to overlay their metric curves.
+            Select runs in the table to compare their params and metrics and to
+            overlay their metric curves.
           </Typography>
         ) : (
           <Stack spacing={3}>
@@ -132,8 +132,7 @@ export const ExperimentRuns = ({ experiment }: { experiment: Experiment }) => {
               <RunComparison runs={selected} />
             ) : (
               <Alert severity="info" variant="outlined">
-                Select one more run to compare params and metrics side by
-                side.
+                Select one more run to compare params and metrics side by side.
               </Alert>
             )}
             <MetricChart runs={selected} initialKey={firstMetric} />

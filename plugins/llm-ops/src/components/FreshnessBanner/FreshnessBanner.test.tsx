@@ -4,7 +4,9 @@ import { FreshnessBanner } from './FreshnessBanner';
 describe('FreshnessBanner', () => {
   it('shows nothing when the data is fresh', () => {
     const { container } = render(
-      <FreshnessBanner freshness={{ stale: false, degradedIntegrations: [] }} />,
+      <FreshnessBanner
+        freshness={{ stale: false, degradedIntegrations: [] }}
+      />,
     );
     expect(container).toBeEmptyDOMElement();
   });

@@ -14,7 +14,10 @@ export type FreshnessBannerProps = {
  * "Stale since … (integration X is down)": shown above a view whose data comes from an
  * integration that is not answering, so nobody mistakes what the store last saw for the truth.
  */
-export const FreshnessBanner = ({ freshness, states }: FreshnessBannerProps) => {
+export const FreshnessBanner = ({
+  freshness,
+  states,
+}: FreshnessBannerProps) => {
   const all = (Array.isArray(freshness) ? freshness : [freshness]).filter(
     (f): f is Freshness => !!f,
   );

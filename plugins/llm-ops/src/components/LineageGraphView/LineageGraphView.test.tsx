@@ -1,17 +1,45 @@
 import { screen } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import type { LineageGraph } from '../../api/types';
-import { lineageRouteRef, modelsRouteRef, endpointsRouteRef } from '../../routes';
+import {
+  lineageRouteRef,
+  modelsRouteRef,
+  endpointsRouteRef,
+} from '../../routes';
 import { LineageGraphView } from './LineageGraphView';
 import { layoutLineage } from './layout';
 
 const graph: LineageGraph = {
   root: 'ep',
   nodes: [
-    { type: 'endpoint', id: 'ep', label: 'chat', direction: 'root', distance: 0 },
-    { type: 'model-version', id: 'mv', label: 'llama v3', direction: 'upstream', distance: 1 },
-    { type: 'run', id: 'r1', label: 'run-1', direction: 'upstream', distance: 2 },
-    { type: 'dataset-version', id: 'dv', label: 'corpus@2024-06', direction: 'upstream', distance: 3 },
+    {
+      type: 'endpoint',
+      id: 'ep',
+      label: 'chat',
+      direction: 'root',
+      distance: 0,
+    },
+    {
+      type: 'model-version',
+      id: 'mv',
+      label: 'llama v3',
+      direction: 'upstream',
+      distance: 1,
+    },
+    {
+      type: 'run',
+      id: 'r1',
+      label: 'run-1',
+      direction: 'upstream',
+      distance: 2,
+    },
+    {
+      type: 'dataset-version',
+      id: 'dv',
+      label: 'corpus@2024-06',
+      direction: 'upstream',
+      distance: 3,
+    },
   ],
   edges: [
     { from: 'dv', to: 'r1', relation: 'used' },

@@ -13,7 +13,7 @@ const NODE_HEIGHT = 58;
 const COLUMN_GAP = 90;
 const ROW_GAP = 18;
 const HEADER = 28;
-const MAX_LABELLED_EDGES = 8;
+const MAX_LABELLED_EDGES = 12;
 
 const typeLabel: Record<LineageNodeType, string> = {
   experiment: 'Experiment',
@@ -46,6 +46,11 @@ function typeColor(theme: Theme, type: LineageNodeType): string {
     default:
       return theme.palette.text.secondary;
   }
+}
+
+function columnTitle(column: number) {
+  if (column === 0) return 'this';
+  return column < 0 ? `${-column} upstream` : `${column} downstream`;
 }
 
 export type LineageGraphViewProps = { graph: LineageGraph };
@@ -88,7 +93,10 @@ export const LineageGraphView = ({ graph }: LineageGraphViewProps) => {
               markerHeight="7"
               orient="auto-start-reverse"
             >
-              <path d="M 0 0 L 10 5 L 0 10 z" fill={theme.palette.text.secondary} />
+              <path
+                d="M 0 0 L 10 5 L 0 10 z"
+                fill={theme.palette.text.secondary}
+              />
             </marker>
           </defs>
           {graph.edges.map(edge => {
@@ -122,21 +130,27 @@ export const LineageGraphView = ({ graph }: LineageGraphViewProps) => {
                   fill="none"
                   stroke={theme.palette.text.secondary}
                   strokeOpacity={0.6}
-                  strokeDasharray={edge.relation === 'contains' ? '4 4' : undefined}
+                  strokeDasharray={
+                    edge.relation === 'contains' ? '4 4' : undefined
+                  }
                   markerEnd="url(#llm-ops-arrow)"
                 >
                   <title>{edge.relation}</title>
                 </path>
                 {labelled && (
-                <text
-                  x={from.column === to.column ? x1 + COLUMN_GAP / 2 + 4 : (x1 + x2) / 2}
-                  y={(y1 + y2) / 2 - 4}
-                  textAnchor="middle"
-                  fontSize={10}
-                  fill={theme.palette.text.secondary}
-                >
-                  {edge.relation}
-                </text>
+                  <text
+                    x={
+                      from.column === to.column
+                        ? x1 + COLUMN_GAP / 2 + 4
+                        : (x1 + x2) / 2
+                    }
+                    y={(y1 + y2) / 2 - 4}
+                    textAnchor="middle"
+                    fontSize={10}
+                    fill={theme.palette.text.secondary}
+                  >
+                    {edge.relation}
+                  </text>
                 )}
               </g>
             );
@@ -147,14 +161,15 @@ export const LineageGraphView = ({ graph }: LineageGraphViewProps) => {
             key={column}
             variant="caption"
             color="text.secondary"
-            sx={{ position: 'absolute', left: x(column), top: 0, width: NODE_WIDTH }}
+            sx={{
+              position: 'absolute',
+              left: x(column),
+              top: 0,
+              width: NODE_WIDTH,
+            }}
             textAlign="center"
           >
-            {column === 0
-              ? 'this'
-              : column < 0
-              ? `${-column} upstream`
-              : `${column} downstream`}
+            {columnTitle(column)}
           </Typography>
         ))}
         {layout.nodes.map(node => {
@@ -185,10 +200,20 @@ export const LineageGraphView = ({ graph }: LineageGraphViewProps) => {
                 overflow: 'hidden',
               }}
             >
-              <Typography variant="caption" color="text.secondary" noWrap component="div">
+              <Typography
+                variant="caption"
+                color="text.secondary"
+                noWrap
+                component="div"
+              >
                 {typeLabel[node.type] ?? node.type}
               </Typography>
-              <Typography variant="body2" noWrap title={node.label} component="div">
+              <Typography
+                variant="body2"
+                noWrap
+                title={node.label}
+                component="div"
+              >
                 {href ? <Link to={href}>{node.label}</Link> : node.label}
               </Typography>
             </Paper>

@@ -8,7 +8,9 @@ import Typography from '@mui/material/Typography';
 import { useNavigate } from 'react-router-dom';
 import type { LineageNodeType } from '../../api/types';
 import { useLinks } from '../../lib/useLinks';
-import { LineagePanel } from '../LineagePanel';
+import { LineageGraphView } from '../LineageGraphView';
+import { useLineage } from '../LineagePanel';
+import { LoadState } from '../LoadState';
 import { Section } from '../Section';
 
 const types: Array<{ value: LineageNodeType; label: string; hint: string }> = [
@@ -35,7 +37,13 @@ const LineagePicker = (props: { type?: LineageNodeType; id?: string }) => {
     if (href) navigate(href);
   };
   return (
-    <Stack component="form" direction="row" spacing={1} onSubmit={submit} mb={2}>
+    <Stack
+      component="form"
+      direction="row"
+      spacing={1}
+      onSubmit={submit}
+      mb={2}
+    >
       <TextField
         select
         size="small"
@@ -64,6 +72,30 @@ const LineagePicker = (props: { type?: LineageNodeType; id?: string }) => {
   );
 };
 
+/** The graph of one resource, titled with its name. */
+const Lineage = ({ type, id }: { type: LineageNodeType; id: string }) => {
+  const { value, loading, error } = useLineage(type, id);
+  const root = value?.nodes.find(n => n.id === value.root);
+  const label = types.find(t => t.value === type)?.label ?? type;
+  return (
+    <Section
+      title={`Lineage of ${label.toLowerCase()} ${root?.label ?? id}`}
+      testId="llm-ops-lineage"
+    >
+      <LoadState
+        loading={loading}
+        error={error}
+        what="the lineage"
+        empty={!!value && value.nodes.length <= 1}
+        emptyTitle="No lineage recorded"
+        emptyDescription="Nothing is recorded as used by, produced by or served from this resource yet."
+      >
+        {value && <LineageGraphView graph={value} />}
+      </LoadState>
+    </Section>
+  );
+};
+
 /** /llm-ops/lineage and /llm-ops/lineage/:type/:id. */
 export const LineagePage = (props: { type?: string; id?: string }) => {
   const type = props.type as LineageNodeType | undefined;
@@ -71,9 +103,7 @@ export const LineagePage = (props: { type?: string; id?: string }) => {
     <Box p={3}>
       <LineagePicker key={`${type}/${props.id}`} type={type} id={props.id} />
       {type && props.id ? (
-        <Section title={`Lineage of ${type} ${props.id}`} testId="llm-ops-lineage">
-          <LineagePanel type={type} id={props.id} />
-        </Section>
+        <Lineage type={type} id={props.id} />
       ) : (
         <Typography color="text.secondary">
           Where data came from and where it went: dataset → pipeline → run →

@@ -44,13 +44,27 @@ describe('LineagePanel', () => {
         getLineage: async () => ({
           root: 'e',
           nodes: [
-            { type: 'endpoint', id: 'e', label: 'chat', direction: 'root', distance: 0 },
-            { type: 'model-version', id: 'm', label: 'llm v1', direction: 'upstream', distance: 1 },
+            {
+              type: 'endpoint',
+              id: 'e',
+              label: 'chat',
+              direction: 'root',
+              distance: 0,
+            },
+            {
+              type: 'model-version',
+              id: 'm',
+              label: 'llm v1',
+              direction: 'upstream',
+              distance: 1,
+            },
           ],
           edges: [{ from: 'm', to: 'e', relation: 'serves' }],
         }),
       }),
     );
-    expect(await screen.findAllByTestId('llm-ops-lineage-node')).toHaveLength(2);
+    expect(await screen.findAllByTestId('llm-ops-lineage-node')).toHaveLength(
+      2,
+    );
   });
 });

@@ -13,7 +13,10 @@ import { LoadState } from '../LoadState';
 import { useMetricHistories } from './useMetricHistories';
 
 /** One x axis (the union of steps) and one series per run, null where a run has no point. */
-export function overlay(histories: MetricHistory[], names: Map<string, string>) {
+export function overlay(
+  histories: MetricHistory[],
+  names: Map<string, string>,
+) {
   const steps = [
     ...new Set(histories.flatMap(h => h.points.map(p => p.step))),
   ].sort((a, b) => a - b);
@@ -43,7 +46,11 @@ export type MetricChartProps = {
  * Metric curves of one or more runs overlaid on one chart (x: step), each series downsampled
  * on the server to at most ~500 points, so a run with a million points costs the same.
  */
-export const MetricChart = ({ runs, initialKey, height = 320 }: MetricChartProps) => {
+export const MetricChart = ({
+  runs,
+  initialKey,
+  height = 320,
+}: MetricChartProps) => {
   const keys = useMemo(
     () => [...new Set(runs.flatMap(r => Object.keys(r.metrics)))].sort(),
     [runs],
@@ -106,19 +113,13 @@ export const MetricChart = ({ runs, initialKey, height = 320 }: MetricChartProps
           <LineChart
             height={height}
             colors={colors}
-            xAxis={[
-              { data: chart.steps, label: 'step', scaleType: 'linear' },
-            ]}
+            xAxis={[{ data: chart.steps, label: 'step', scaleType: 'linear' }]}
             yAxis={[{ label: key }]}
             series={chart.series}
             skipAnimation
           />
         ) : (
-          <LoadState
-            loading={false}
-            empty
-            emptyTitle={`No points of ${key}`}
-          />
+          <LoadState loading={false} empty emptyTitle={`No points of ${key}`} />
         )}
       </LoadState>
     </Box>

@@ -67,8 +67,20 @@ describe('ModelPage', () => {
     const chat = makeEndpoint('chat', {
       desired: {
         traffic: [
-          { modelVersionId: v1.id, modelName: 'llama', version: '1', percent: 80, role: 'stable' },
-          { modelVersionId: v2.id, modelName: 'llama', version: '2', percent: 20, role: 'canary' },
+          {
+            modelVersionId: v1.id,
+            modelName: 'llama',
+            version: '1',
+            percent: 80,
+            role: 'stable',
+          },
+          {
+            modelVersionId: v2.id,
+            modelName: 'llama',
+            version: '2',
+            percent: 20,
+            role: 'canary',
+          },
         ],
         minReplicas: 1,
         maxReplicas: 1,
@@ -77,8 +89,20 @@ describe('ModelPage', () => {
     const getLineage = jest.fn(async () => ({
       root: model.id,
       nodes: [
-        { type: 'model' as const, id: model.id, label: 'llama', direction: 'root' as const, distance: 0 },
-        { type: 'endpoint' as const, id: chat.id, label: 'chat', direction: 'downstream' as const, distance: 1 },
+        {
+          type: 'model' as const,
+          id: model.id,
+          label: 'llama',
+          direction: 'root' as const,
+          distance: 0,
+        },
+        {
+          type: 'endpoint' as const,
+          id: chat.id,
+          label: 'chat',
+          direction: 'downstream' as const,
+          distance: 1,
+        },
       ],
       edges: [],
     }));
@@ -103,8 +127,9 @@ describe('ModelPage', () => {
       'chat 20% canary',
       'chat 80% stable',
     ]);
-    expect(within(served[1]).getByText('chat 80% stable').closest('a'))
-      .toHaveAttribute('href', '/llm-ops/endpoints/chat');
+    expect(
+      within(served[1]).getByText('chat 80% stable').closest('a'),
+    ).toHaveAttribute('href', '/llm-ops/endpoints/chat');
     expect(screen.getByText('champion → v1')).toBeInTheDocument();
   });
 });

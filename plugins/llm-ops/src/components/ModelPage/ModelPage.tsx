@@ -78,7 +78,11 @@ export const ModelVersions = (props: { model: Model; highlight?: string }) => {
           const entries = serving.value?.get(row.id) ?? [];
           if (entries.length === 0) return '—';
           return (
-            <Stack direction="row" spacing={0.5} data-testid="llm-ops-served-by">
+            <Stack
+              direction="row"
+              spacing={0.5}
+              data-testid="llm-ops-served-by"
+            >
               {entries.map(({ endpoint, entry }) => {
                 const href = links.endpoint(endpoint.name);
                 const label = `${endpoint.name} ${entry.percent}% ${entry.role}`;

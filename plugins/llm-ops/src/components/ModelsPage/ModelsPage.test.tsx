@@ -4,7 +4,7 @@ import {
   TestApiProvider,
 } from '@backstage/frontend-test-utils';
 import { llmOpsApiRef, type LlmOpsApi } from '../../api/LlmOpsApi';
-import { fakeApi, makeModel, page } from '../../__testUtils__/fixtures';
+import { fakeApi, makeModel } from '../../__testUtils__/fixtures';
 import { modelsRouteRef } from '../../routes';
 import { ModelsPage } from './ModelsPage';
 

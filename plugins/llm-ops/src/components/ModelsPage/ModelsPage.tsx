@@ -38,7 +38,11 @@ export const ModelsPage = () => {
             renderCell: ({ row }) => (
               <Stack direction="row" spacing={0.5}>
                 {Object.entries(row.aliases).map(([alias, version]) => (
-                  <Chip key={alias} size="small" label={`${alias} → v${version}`} />
+                  <Chip
+                    key={alias}
+                    size="small"
+                    label={`${alias} → v${version}`}
+                  />
                 ))}
               </Stack>
             ),

@@ -16,7 +16,11 @@ describe('NodePhases', () => {
   it('counts the steps in each phase', () => {
     render(
       <NodePhases
-        nodes={[node('a', 'Succeeded'), node('b', 'Succeeded'), node('c', 'Running')]}
+        nodes={[
+          node('a', 'Succeeded'),
+          node('b', 'Succeeded'),
+          node('c', 'Running'),
+        ]}
       />,
     );
     expect(screen.getByTestId('llm-ops-node-phases')).toHaveTextContent(

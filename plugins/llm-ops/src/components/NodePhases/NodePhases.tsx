@@ -15,7 +15,8 @@ const colorOf = {
 /** How many steps of a pipeline run are in each phase: "3 Succeeded · 1 Running". */
 export const NodePhases = ({ nodes }: { nodes: PipelineRunNode[] }) => {
   const counts = new Map<PipelineRunNode['phase'], number>();
-  for (const node of nodes) counts.set(node.phase, (counts.get(node.phase) ?? 0) + 1);
+  for (const node of nodes)
+    counts.set(node.phase, (counts.get(node.phase) ?? 0) + 1);
   if (counts.size === 0) return <>—</>;
   return (
     <Stack direction="row" spacing={0.5} data-testid="llm-ops-node-phases">

@@ -68,8 +68,9 @@ describe('OverviewPage', () => {
     expect(screen.getByTestId('llm-ops-count-models')).toHaveTextContent(
       '0Models',
     );
-    expect(screen.getByTestId('llm-ops-count-experiments').querySelector('a'))
-      .toHaveAttribute('href', '/llm-ops/experiments');
+    expect(
+      screen.getByTestId('llm-ops-count-experiments').querySelector('a'),
+    ).toHaveAttribute('href', '/llm-ops/experiments');
   });
 
   it('shows the recent runs across recent experiments and recent deployments', async () => {
@@ -156,7 +157,9 @@ describe('OverviewPage', () => {
     expect(await screen.findByTestId('llm-ops-stale-banner')).toHaveTextContent(
       'Stale since 10 minutes ago (integration mlflow is down)',
     );
-    expect(screen.getByText('mlflow: connect ECONNREFUSED')).toBeInTheDocument();
+    expect(
+      screen.getByText('mlflow: connect ECONNREFUSED'),
+    ).toBeInTheDocument();
   });
 
   it('shows an error state when a list fails', async () => {

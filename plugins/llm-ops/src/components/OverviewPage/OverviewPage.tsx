@@ -127,7 +127,7 @@ const RecentRuns = () => {
                   <TableCell>
                     <RunStatusChip status={run.status} />
                   </TableCell>
-                  <TableCell>
+                  <TableCell sx={{ whiteSpace: 'nowrap' }}>
                     <Tooltip title={dateTime(run.startTime)}>
                       <span>{timeAgo(run.startTime)}</span>
                     </Tooltip>
@@ -170,13 +170,17 @@ const RecentDeployments = () => {
               return (
                 <TableRow key={endpoint.id}>
                   <TableCell>
-                    {href ? <Link to={href}>{endpoint.name}</Link> : endpoint.name}
+                    {href ? (
+                      <Link to={href}>{endpoint.name}</Link>
+                    ) : (
+                      endpoint.name
+                    )}
                   </TableCell>
                   <TableCell>{trafficSummary(endpoint)}</TableCell>
                   <TableCell>
                     <RunStatusChip status={endpoint.observed.state} />
                   </TableCell>
-                  <TableCell>
+                  <TableCell sx={{ whiteSpace: 'nowrap' }}>
                     <Tooltip title={dateTime(endpoint.updatedAt)}>
                       <span>{timeAgo(endpoint.updatedAt)}</span>
                     </Tooltip>
@@ -191,7 +195,11 @@ const RecentDeployments = () => {
   );
 };
 
-const Integrations = ({ integrations }: { integrations: IntegrationsState }) => {
+const Integrations = ({
+  integrations,
+}: {
+  integrations: IntegrationsState;
+}) => {
   const { value, loading, error } = integrations;
   return (
     <Section title="Integrations" testId="llm-ops-integrations">
@@ -242,7 +250,11 @@ const Integrations = ({ integrations }: { integrations: IntegrationsState }) => 
                 </TableCell>
                 <TableCell align="right">
                   {i.outboxDepth > 0 ? (
-                    <Chip size="small" color="warning" label={`${i.outboxDepth} queued`} />
+                    <Chip
+                      size="small"
+                      color="warning"
+                      label={`${i.outboxDepth} queued`}
+                    />
                   ) : (
                     0
                   )}
@@ -254,7 +266,13 @@ const Integrations = ({ integrations }: { integrations: IntegrationsState }) => 
         {value?.items
           .filter(i => i.lastError && i.state !== 'up')
           .map(i => (
-            <Typography key={i.id} variant="caption" color="error" component="div" mt={1}>
+            <Typography
+              key={i.id}
+              variant="caption"
+              color="error"
+              component="div"
+              mt={1}
+            >
               {i.id}: {i.lastError}
             </Typography>
           ))}
@@ -267,21 +285,41 @@ const Backend = () => {
   const { value: health, error } = useHealth();
   if (error) {
     return (
-      <Typography variant="caption" color="error" data-testid="llm-ops-health-error">
+      <Typography
+        variant="caption"
+        color="error"
+        data-testid="llm-ops-health-error"
+      >
         The llm-ops backend did not answer: {error.message}
       </Typography>
     );
   }
   if (!health) return null;
   return (
-    <Stack direction="row" spacing={1} flexWrap="wrap" useFlexGap data-testid="llm-ops-backend-card">
-      <Chip size="small" variant="outlined" label={`llm-ops ${health.version}`} />
-      <Chip size="small" variant="outlined" label={`database: ${health.database.client}`} />
+    <Stack
+      direction="row"
+      spacing={1}
+      flexWrap="wrap"
+      useFlexGap
+      data-testid="llm-ops-backend-card"
+    >
+      <Chip
+        size="small"
+        variant="outlined"
+        label={`llm-ops ${health.version}`}
+      />
+      <Chip
+        size="small"
+        variant="outlined"
+        label={`database: ${health.database.client}`}
+      />
       <Chip
         size="small"
         variant="outlined"
         color={health.cache.ok ? 'default' : 'warning'}
-        label={`cache: ${health.cache.store}${health.cache.ok ? '' : ' (not answering)'}`}
+        label={`cache: ${health.cache.store}${
+          health.cache.ok ? '' : ' (not answering)'
+        }`}
       />
     </Stack>
   );
@@ -294,26 +332,33 @@ const Backend = () => {
 export const OverviewPage = () => {
   const integrations = useIntegrations();
   return (
-  <Box p={3}>
-    <Stack direction="row" alignItems="center" spacing={2} mb={2} flexWrap="wrap" useFlexGap>
-      <Typography variant="body1" color="text.secondary" flexGrow={1}>
-        Experiments, models, serving endpoints, datasets and pipelines from your
-        ML tools, with lineage and live status.
-      </Typography>
-      <Backend />
-    </Stack>
-    <Counts integrations={integrations} />
-    <Grid container spacing={2}>
-      <Grid item xs={12} lg={6}>
-        <RecentRuns />
+    <Box p={3}>
+      <Stack
+        direction="row"
+        alignItems="center"
+        spacing={2}
+        mb={2}
+        flexWrap="wrap"
+        useFlexGap
+      >
+        <Typography variant="body1" color="text.secondary" flexGrow={1}>
+          Experiments, models, serving endpoints, datasets and pipelines from
+          your ML tools, with lineage and live status.
+        </Typography>
+        <Backend />
+      </Stack>
+      <Counts integrations={integrations} />
+      <Grid container spacing={2}>
+        <Grid item xs={12} lg={6}>
+          <RecentRuns />
+        </Grid>
+        <Grid item xs={12} lg={6}>
+          <RecentDeployments />
+        </Grid>
+        <Grid item xs={12}>
+          <Integrations integrations={integrations} />
+        </Grid>
       </Grid>
-      <Grid item xs={12} lg={6}>
-        <RecentDeployments />
-      </Grid>
-      <Grid item xs={12}>
-        <Integrations integrations={integrations} />
-      </Grid>
-    </Grid>
-  </Box>
+    </Box>
   );
 };

@@ -53,14 +53,22 @@ export function useRecentRuns(experiments = 20, runs = 10) {
       pageSize: experiments,
     });
     if (recent.items.length === 0) {
-      return { runs: [], experiments: recent.items, freshness: recent.freshness };
+      return {
+        runs: [],
+        experiments: recent.items,
+        freshness: recent.freshness,
+      };
     }
     const page = await api.searchRuns({
       experimentIds: recent.items.map(e => e.id),
       orderBy: ['attributes.start_time DESC'],
       pageSize: runs,
     });
-    return { runs: page.items, experiments: recent.items, freshness: page.freshness };
+    return {
+      runs: page.items,
+      experiments: recent.items,
+      freshness: page.freshness,
+    };
   }, [api]);
 }
 

@@ -51,7 +51,9 @@ export function buildAxis(runs: Run[], name: string): Axis {
   }
   const categories = [...new Set(present.map(String))].sort();
   const slot = (c: string) =>
-    categories.length === 1 ? 0.5 : categories.indexOf(c) / (categories.length - 1);
+    categories.length === 1
+      ? 0.5
+      : categories.indexOf(c) / (categories.length - 1);
   return {
     name,
     position: run => {

@@ -12,7 +12,7 @@ import {
   pending,
 } from '../../__testUtils__/fixtures';
 import { pipelinesRouteRef } from '../../routes';
-import { PipelinePage, PipelineRunPage } from './PipelinePage';
+import { PipelinePage } from './PipelinePage';
 
 const render = (api: LlmOpsApi, element = <PipelinePage idOrName="train" />) =>
   renderInTestApp(
@@ -25,8 +25,26 @@ const run = makePipelineRun('train-x7k2p', {
   progress: '1/3',
   source: { integration: 'argo', url: 'https://argo/workflows/ml/train-x7k2p' },
   nodes: [
-    { id: 'a', name: 'prepare', displayName: 'prepare', type: 'Pod', phase: 'Succeeded', startedAt: null, finishedAt: null, message: null },
-    { id: 'b', name: 'train', displayName: 'train', type: 'Pod', phase: 'Running', startedAt: null, finishedAt: null, message: 'epoch 3/10' },
+    {
+      id: 'a',
+      name: 'prepare',
+      displayName: 'prepare',
+      type: 'Pod',
+      phase: 'Succeeded',
+      startedAt: null,
+      finishedAt: null,
+      message: null,
+    },
+    {
+      id: 'b',
+      name: 'train',
+      displayName: 'train',
+      type: 'Pod',
+      phase: 'Running',
+      startedAt: null,
+      finishedAt: null,
+      message: 'epoch 3/10',
+    },
   ],
 });
 
@@ -77,17 +95,5 @@ describe('PipelinePage', () => {
       'https://argo/workflows/ml/train-x7k2p',
     );
     expect(screen.getByText('WorkflowTemplate/train')).toBeInTheDocument();
-  });
-});
-
-describe('PipelineRunPage', () => {
-  it('shows the steps of a run', async () => {
-    await render(
-      fakeApi({ getPipelineRun: async () => run }),
-      <PipelineRunPage runId="pr-1" />,
-    );
-    const steps = await screen.findByTestId('llm-ops-pipeline-steps');
-    expect(steps).toHaveTextContent('train');
-    expect(steps).toHaveTextContent('epoch 3/10');
   });
 });

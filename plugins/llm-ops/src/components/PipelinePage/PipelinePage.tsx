@@ -21,7 +21,13 @@ import { NodePhases } from '../NodePhases';
 import { RunStatusChip } from '../RunStatusChip';
 import { Section } from '../Section';
 
-const phases: PipelineRunPhase[] = ['Pending', 'Running', 'Succeeded', 'Failed', 'Error'];
+const phases: PipelineRunPhase[] = [
+  'Pending',
+  'Running',
+  'Succeeded',
+  'Failed',
+  'Error',
+];
 
 /** The runs of a pipeline with their phase and step status, newest first, paged. */
 export const PipelineRuns = ({ pipeline }: { pipeline: Pipeline }) => {
@@ -37,7 +43,11 @@ export const PipelineRuns = ({ pipeline }: { pipeline: Pipeline }) => {
       }),
     [api, pipeline.id, phase],
   );
-  const paging = useCursorPaging<PipelineRun>(load, `${pipeline.id}/${phase}`, 10);
+  const paging = useCursorPaging<PipelineRun>(
+    load,
+    `${pipeline.id}/${phase}`,
+    10,
+  );
   const columns = useMemo<GridColDef<PipelineRun>[]>(
     () => [
       {
@@ -182,81 +192,8 @@ export const PipelinePage = ({ idOrName }: { idOrName: string }) => {
             <Section title="Runs" testId="llm-ops-pipeline-runs">
               <PipelineRuns pipeline={value} />
             </Section>
-          </>
-        )}
-      </LoadState>
-    </Box>
-  );
-};
-
-/** /llm-ops/pipelines/runs/:runId: one pipeline run, its steps and lineage. */
-export const PipelineRunPage = ({ runId }: { runId: string }) => {
-  const api = useApi(llmOpsApiRef);
-  const links = useLinks();
-  const { value, loading, error } = useAsync(
-    () => api.getPipelineRun(runId),
-    [api, runId],
-  );
-  const pipelineHref = value && links.pipeline(value.pipelineName);
-  return (
-    <Box p={3}>
-      <LoadState loading={loading} error={error} what="the pipeline run">
-        {value && (
-          <>
-            <AssetHeader
-              kind="Pipeline run"
-              name={value.name}
-              source={value.source}
-              syncedAt={value.syncedAt}
-              lineageHref={links.lineage('pipeline-run', value.id)}
-              actions={<RunStatusChip status={value.phase} />}
-            />
-            <Section title="Run">
-              <KeyValueTable
-                rows={[
-                  [
-                    'pipeline',
-                    pipelineHref ? (
-                      <Link to={pipelineHref}>{value.pipelineName}</Link>
-                    ) : (
-                      value.pipelineName
-                    ),
-                  ],
-                  ['progress', value.progress ?? '—'],
-                  ['started', dateTime(value.startedAt)],
-                  ['finished', dateTime(value.finishedAt)],
-                  ['duration', duration(value.startedAt, value.finishedAt)],
-                  [
-                    'argo',
-                    value.source.url ? (
-                      <a href={value.source.url} target="_blank" rel="noopener noreferrer">
-                        {value.source.url}
-                      </a>
-                    ) : (
-                      '—'
-                    ),
-                  ],
-                  ...Object.entries(value.parameters).map(
-                    ([k, v]): [string, string] => [`parameter ${k}`, v],
-                  ),
-                ]}
-              />
-            </Section>
-            <Section title="Steps" testId="llm-ops-pipeline-steps">
-              <KeyValueTable
-                label="Steps"
-                rows={value.nodes.map(n => [
-                  n.displayName,
-                  <span key={n.id}>
-                    <RunStatusChip status={n.phase} /> {n.type}
-                    {n.message ? ` — ${n.message}` : ''}
-                  </span>,
-                ])}
-                empty="No steps reported yet"
-              />
-            </Section>
             <Section title="Lineage">
-              <LineagePanel type="pipeline-run" id={value.id} />
+              <LineagePanel type="pipeline" id={value.id} depth={2} />
             </Section>
           </>
         )}

@@ -1,1 +1,1 @@
-export { PipelinePage, PipelineRuns, PipelineRunPage } from './PipelinePage';
+export { PipelinePage, PipelineRuns } from './PipelinePage';

@@ -30,7 +30,9 @@ describe('PipelinesPage', () => {
         },
       }),
     );
-    expect(await screen.findByTestId('llm-ops-error')).toHaveTextContent('boom');
+    expect(await screen.findByTestId('llm-ops-error')).toHaveTextContent(
+      'boom',
+    );
   });
 
   it('lists pipelines with their runtime and template', async () => {

@@ -8,7 +8,8 @@ import { ExperimentsPage } from '../ExperimentsPage';
 import { LineagePage } from '../LineagePage';
 import { ModelPage } from '../ModelPage';
 import { ModelsPage } from '../ModelsPage';
-import { PipelinePage, PipelineRunPage } from '../PipelinePage';
+import { PipelinePage } from '../PipelinePage';
+import { PipelineRunPage } from '../PipelineRunPage';
 import { PipelinesPage } from '../PipelinesPage';
 import { RunPage } from '../RunPage';
 

@@ -29,11 +29,7 @@ export const RunColumnPicker = ({
       ))
     }
     renderInput={params => (
-      <TextField
-        {...params}
-        label="Columns"
-        placeholder="params and metrics"
-      />
+      <TextField {...params} label="Columns" placeholder="params and metrics" />
     )}
     data-testid="llm-ops-run-columns"
   />

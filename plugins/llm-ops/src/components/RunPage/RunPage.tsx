@@ -35,7 +35,14 @@ export const RunPage = ({ runId }: { runId: string }) => {
       <LoadState loading={loading} error={error} what="the run">
         {run && (
           <>
-            <Stack direction="row" spacing={2} alignItems="center" mb={2} flexWrap="wrap" useFlexGap>
+            <Stack
+              direction="row"
+              spacing={2}
+              alignItems="center"
+              mb={2}
+              flexWrap="wrap"
+              useFlexGap
+            >
               <Typography variant="overline" color="text.secondary">
                 Run
               </Typography>
@@ -78,12 +85,18 @@ export const RunPage = ({ runId }: { runId: string }) => {
                   <KeyValueTable
                     rows={Object.entries(run.metrics)
                       .sort()
-                      .map(([k, m]) => [k, `${metricValue(m.value)} (step ${m.step})`])}
+                      .map(([k, m]) => [
+                        k,
+                        `${metricValue(m.value)} (step ${m.step})`,
+                      ])}
                     empty="No metrics logged"
                   />
                 </Section>
                 <Section title="Tags">
-                  <KeyValueTable rows={Object.entries(run.tags).sort()} empty="No tags" />
+                  <KeyValueTable
+                    rows={Object.entries(run.tags).sort()}
+                    empty="No tags"
+                  />
                 </Section>
               </Grid>
               <Grid item xs={12} md={8}>

@@ -66,7 +66,13 @@ export const TrafficSplit = ({ traffic, label }: TrafficSplitProps) => {
               );
             })}
           </Stack>
-          <Stack direction="row" spacing={2} mt={0.5} flexWrap="wrap" useFlexGap>
+          <Stack
+            direction="row"
+            spacing={2}
+            mt={0.5}
+            flexWrap="wrap"
+            useFlexGap
+          >
             {traffic.map(entry => {
               const href = links.model(entry.modelName, entry.version);
               const name = `${entry.modelName} v${entry.version}`;
@@ -76,8 +82,8 @@ export const TrafficSplit = ({ traffic, label }: TrafficSplitProps) => {
                   variant="body2"
                   data-testid="llm-ops-traffic-entry"
                 >
-                  {entry.role}: {href ? <Link to={href}>{name}</Link> : name}{' '}
-                  — {entry.percent}%
+                  {entry.role}: {href ? <Link to={href}>{name}</Link> : name} —{' '}
+                  {entry.percent}%
                 </Typography>
               );
             })}

@@ -6,7 +6,7 @@ import {
 } from '@backstage/backend-test-utils';
 import llmOpsPlugin from '@llm-ops/backstage-plugin-llm-ops-backend';
 import request from 'supertest';
-import { llmOpsModuleMlflow as mlflowModule } from '../module';
+import { llmOpsModuleMlflow as mlflowModule } from '../../module';
 
 /**
  * The real llm-ops backend plugin with this module against a real MLflow server. The scheduled

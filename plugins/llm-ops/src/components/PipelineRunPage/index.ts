@@ -1,0 +1,1 @@
+export { PipelineRunPage } from './PipelineRunPage';
