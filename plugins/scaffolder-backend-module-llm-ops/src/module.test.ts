@@ -31,15 +31,17 @@ const databases = createTestDatabases();
  */
 async function startWithModule(knex: Knex, denied: string[] = []) {
   const actions: TemplateAction<any, any, any>[] = [];
+  // llm-ops asks basic permissions with authorize and resource permissions (without a resource)
+  // with authorizeConditional; both answer the same definitive decision here.
+  const decide = async (requests: Array<{ permission: { name: string } }>) =>
+    requests.map(r => ({
+      result: denied.includes(r.permission.name)
+        ? AuthorizeResult.DENY
+        : AuthorizeResult.ALLOW,
+    }));
   const permissions = mockServices.permissions.mock({
-    authorize: jest.fn(
-      async (requests: Array<{ permission: { name: string } }>) =>
-        requests.map(r => ({
-          result: denied.includes(r.permission.name)
-            ? AuthorizeResult.DENY
-            : AuthorizeResult.ALLOW,
-        })),
-    ) as any,
+    authorize: jest.fn(decide) as any,
+    authorizeConditional: jest.fn(decide) as any,
   });
   const backend = await startTestBackend({
     extensionPoints: [
@@ -100,7 +102,11 @@ describe.each(databases.eachSupportedId())(
       expect(outputs.experimentId).toBe(
         (await api.get(`/v1/experiments/${name}`)).id,
       );
-      expect(permissions.authorize).toHaveBeenCalledWith(
+      const checks = [
+        ...(permissions.authorize as jest.Mock).mock.calls,
+        ...(permissions.authorizeConditional as jest.Mock).mock.calls,
+      ];
+      expect(checks).toContainEqual([
         [
           {
             permission: expect.objectContaining({
@@ -116,7 +122,7 @@ describe.each(databases.eachSupportedId())(
             }),
           }),
         },
-      );
+      ]);
     });
 
     it('fails with NotAllowedError and changes nothing when the user may not deploy', async () => {
