@@ -27,6 +27,12 @@ const FLAGS = [
   '--disable-sync',
 ];
 
+/** The budget of one action or navigation, and of one test of a warmed-up session. */
+export const ACTION_TIMEOUT = 30_000;
+export const TEST_TIMEOUT = 90_000;
+/** The first load of a session: a cold Chromium, the guest sign-in and the first API calls. */
+export const WARM_UP_TIMEOUT = 120_000;
+
 /** Launches Chromium with a fresh user-data-dir; `close()` removes it again. */
 export async function launch({ theme = 'light' } = {}) {
   const profile = await mkdtemp(join(tmpdir(), 'llm-ops-e2e-'));
@@ -41,13 +47,52 @@ export async function launch({ theme = 'light' } = {}) {
   await context.addInitScript(t => {
     window.localStorage.setItem('theme', t);
   }, theme);
-  context.setDefaultTimeout(60_000);
+  // The app is a built bundle served by the backend: a step that takes longer than this is a
+  // failure, not a slow machine. The first load of a session is covered by warmUp().
+  context.setDefaultTimeout(ACTION_TIMEOUT);
+  context.setDefaultNavigationTimeout(ACTION_TIMEOUT);
   const page = context.pages()[0] ?? (await context.newPage());
   const errors = [];
   page.on('pageerror', error => errors.push(error));
+  // What the browser saw go wrong, printed when a test fails (see `diagnose`).
+  const log = [];
+  page.on('console', message => {
+    // Errors, and warnings other than Backstage's deprecation notices.
+    const text = message.text();
+    if (
+      message.type() === 'error' ||
+      (message.type() === 'warning' &&
+        !/DEPRECATION WARNING|is deprecated/.test(text))
+    ) {
+      log.push(`console.${message.type()}: ${text}`);
+    }
+  });
+  // The guest sign-in asks with confirm() when the auth backend refuses it: record the question
+  // and dismiss it, as Playwright does when nothing listens.
+  page.on('dialog', dialog => {
+    log.push(`dialog: ${dialog.message()}`);
+    dialog.dismiss().catch(() => {});
+  });
+  page.on('requestfailed', request =>
+    log.push(
+      `request failed: ${request.method()} ${request.url()} (${
+        request.failure()?.errorText
+      })`,
+    ),
+  );
+  page.on('response', response => {
+    if (response.status() >= 400) {
+      log.push(
+        `HTTP ${response.status()}: ${response
+          .request()
+          .method()} ${response.url()}`,
+      );
+    }
+  });
   return {
     page,
     errors,
+    log,
     async close() {
       await context.close();
       await rm(profile, { recursive: true, force: true });
@@ -55,22 +100,41 @@ export async function launch({ theme = 'light' } = {}) {
   };
 }
 
-/** Opens a path of the portal, signing in as guest when the sign-in page asks. */
-export async function open(page, path) {
-  await page.goto(`${frontendUrl}${path}`, { waitUntil: 'domcontentloaded' });
-  // Either the sign-in page (guest: "Enter") or one of the plugin's views (or its progress bar).
+/**
+ * Opens a path of the portal, signing in as guest when the sign-in page asks. `timeout` bounds
+ * each step (the navigation, the sign-in page or the view, the view after signing in).
+ *
+ * Waits for the sign-in page's Enter button or one of the plugin's own elements, never for a
+ * progress bar: the sign-in page shows Backstage's progress bar (data-testid="progress") while it
+ * checks for a session, and taking that for the plugin's view left the Enter button unclicked.
+ */
+export async function open(page, path, { timeout = ACTION_TIMEOUT } = {}) {
+  await page.goto(`${frontendUrl}${path}`, {
+    waitUntil: 'domcontentloaded',
+    timeout,
+  });
   const enter = page.getByRole('button', { name: 'Enter' });
-  const view = page
-    .locator('[data-testid^="llm-ops"], [data-testid="progress"]')
-    .first();
-  await Promise.any([
-    enter.waitFor({ state: 'visible' }),
-    view.waitFor({ state: 'attached' }),
+  const view = page.locator('[data-testid^="llm-ops"]').first();
+  const signInPage = await Promise.any([
+    enter.waitFor({ state: 'visible', timeout }).then(() => true),
+    view.waitFor({ state: 'attached', timeout }).then(() => false),
   ]);
-  if (await enter.isVisible()) {
-    await enter.click();
-    await view.waitFor({ state: 'attached' });
+  if (signInPage) {
+    await enter.click({ timeout });
+    await view.waitFor({ state: 'attached', timeout });
   }
+}
+
+/**
+ * The first navigation of a browser session, before any timed test: loads the app into a cold
+ * browser, completes the guest sign-in and waits for the overview's content, so that every test
+ * after it measures the page it is about, not the session's start-up.
+ */
+export async function warmUp(page) {
+  await open(page, '/llm-ops', { timeout: WARM_UP_TIMEOUT });
+  await page
+    .getByTestId('llm-ops-count-experiments')
+    .waitFor({ timeout: WARM_UP_TIMEOUT });
 }
 
 /** Saves a full-page screenshot as e2e-artifacts/<name>.png. */
@@ -81,4 +145,20 @@ export async function screenshot(page, name) {
   const path = join(artifacts, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/**
+ * After a failed test or warm-up: a screenshot of where the page got to, and what the browser
+ * logged, so that a failure on CI can be read without rerunning it.
+ */
+export async function diagnose(browser, name) {
+  if (!browser) return;
+  const shot = await screenshot(browser.page, `failed-${name}`).catch(
+    error => `(no screenshot: ${error.message})`,
+  );
+  const lines = [
+    `--- ${name}: at ${browser.page.url()}, screenshot ${shot}`,
+    ...browser.log.slice(-30),
+  ];
+  process.stderr.write(`${lines.join('\n')}\n`);
 }
