@@ -26,6 +26,11 @@ const kept =
         .slice(previous.indexOf(START) + START.length, previous.indexOf(END))
         .trim()
     : '_No analysis written yet._';
+// Sections other scripts own (llm-ops vs MLflow, the catalog) follow the findings, each between
+// its own markers; they are carried over as they are.
+const after = previous.includes(END)
+  ? previous.slice(previous.indexOf(END) + END.length).trim()
+  : '';
 
 const cpuModel =
   (fs.readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m) ??
@@ -326,7 +331,7 @@ ${budgetLines.join('\n')}
 ${START}
 ${kept}
 ${END}
-`;
+${after ? `\n${after}\n` : ''}`;
 
 // Formatted like the rest of the repository, so that `prettier --check .` (make test) passes.
 const prettier = createRequire(path.join(ROOT, 'package.json'))('prettier');

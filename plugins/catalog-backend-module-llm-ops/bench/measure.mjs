@@ -4,6 +4,8 @@
 //   2. the delay until a change to one asset (PATCH through the llm-ops API) is visible in the
 //      catalog API, several times.
 // Usage: node measure.mjs <backend-base-url> <token> <backend-ready-at-ms>
+import os from 'node:os';
+
 const [base, token, startedAtArg] = process.argv.slice(2);
 const startedAt = Number(startedAtArg);
 const expected = {
@@ -89,8 +91,13 @@ const checks = {
   ],
 };
 
-const result = { expectedEntities: total, counts: {} };
+const result = {
+  expectedEntities: total,
+  counts: {},
+  loadAverage: { atStart: os.loadavg().map(l => +l.toFixed(2)) },
+};
 let firstEntityAt;
+let allEntitiesAt;
 const deadline = Date.now() + TIMEOUT_MS;
 // One cheap count a second until every entity is there, then the relation checks too: polling
 // must not load the catalog it measures.
@@ -98,6 +105,7 @@ for (;;) {
   const current = { entities: await count(checks.entities[0]) };
   if (!firstEntityAt && current.entities > 0) firstEntityAt = Date.now();
   if (current.entities >= total) {
+    allEntitiesAt ??= Date.now();
     for (const [name, [query]] of Object.entries(checks))
       current[name] = await count(query);
   }
@@ -114,6 +122,14 @@ for (;;) {
 const doneAt = Date.now();
 result.secondsFromBackendReadyToAllStitched = (doneAt - startedAt) / 1000;
 result.secondsFromFirstEntityToAllStitched = (doneAt - firstEntityAt) / 1000;
+// Where the time went: the provider's read and mutation (until the first entity is visible),
+// processing and first stitch of every entity, then the restitching that completes relations.
+result.stages = {
+  readyToFirstEntity: (firstEntityAt - startedAt) / 1000,
+  firstEntityToAllEntities: (allEntitiesAt - firstEntityAt) / 1000,
+  allEntitiesToAllRelations: (doneAt - allEntitiesAt) / 1000,
+};
+result.loadAverage.whenStitched = os.loadavg().map(l => +l.toFixed(2));
 
 // Change visibility: rename nothing, just re-describe a model and wait for the catalog to show it.
 const models = await call(
@@ -152,4 +168,5 @@ result.changeVisibleSeconds = {
   max: Math.max(...delays),
   median: [...delays].sort((a, b) => a - b)[Math.floor(delays.length / 2)],
 };
+result.loadAverage.atEnd = os.loadavg().map(l => +l.toFixed(2));
 console.log(JSON.stringify(result, null, 2));

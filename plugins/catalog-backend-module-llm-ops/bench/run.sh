@@ -8,7 +8,9 @@
 #      delay until a change to one asset is visible in the catalog API,
 #   4. stops the backend; PostgreSQL keeps running.
 # Knobs: BENCH_PORT (7217), BENCH_DB (llm_ops_catalog_bench), BENCH_EXPERIMENTS, BENCH_MODELS,
-#        BENCH_DATASETS, BENCH_ENDPOINTS, BENCH_PIPELINES, BENCH_CHANGES (5), BENCH_TIMEOUT_MS.
+#        BENCH_DATASETS, BENCH_ENDPOINTS, BENCH_PIPELINES, BENCH_CHANGES (5), BENCH_TIMEOUT_MS,
+#        BENCH_PROCESSING_INTERVAL (catalog.processingInterval, '{ minutes: 30 }'; '{ seconds: 100 }'
+#        approximates the catalog's default of 100-150 s).
 # Run from the repository root: bash plugins/catalog-backend-module-llm-ops/bench/run.sh
 HERE="$(cd "$(dirname "$0")" && pwd)"
 source "$HERE/../../../scripts/lib/common.sh"
@@ -56,6 +58,9 @@ backend:
           subject: bench
 catalog:
   locations: []
+  # As in app-config.production.yaml: the provider re-emits its entities itself (full sync and
+  # deltas), so the catalog need not re-process all of them every 100-150 s (the default).
+  processingInterval: ${BENCH_PROCESSING_INTERVAL:-{ minutes: 30 \}}
   providers:
     llmOps:
       schedule:

@@ -11,3 +11,8 @@ export {
   LlmOpsEntityProvider,
   type LlmOpsEntityProviderOptions,
 } from './provider/LlmOpsEntityProvider';
+export {
+  llmOpsCatalogCollatorEntityTransformer,
+  type CatalogEntityDocumentWithTags,
+} from './search/collatorTransformer';
+export { searchModuleLlmOpsCatalogCollatorTags } from './search/searchModule';

@@ -50,8 +50,8 @@ export async function forEachLimit<T>(
  * What the provider knows about the llm-ops store: every asset, and the lineage between them
  * reduced to asset level (which datasets an experiment trained on, which experiments produced a
  * model, ...). A full load reads everything with a bounded number of requests: the asset lists,
- * one version list per model and dataset, one run search per 100 experiments and one lineage
- * query per pipeline. A delta refreshes one asset with one or two requests.
+ * the store-wide model and dataset version lists, one run search per 100 experiments and one
+ * lineage query per pipeline. A delta refreshes one asset with one or two requests.
  */
 export class AssetIndex {
   readonly assets = new Map<string, AnyAsset>();
@@ -100,8 +100,16 @@ export class AssetIndex {
       ...LlmOpsApiClient.runSearchChunks(experiments.map(e => e.id)).map(
         chunk => () => client.runsOf(chunk, runs => index.putRuns(runs)),
       ),
-      ...models.map(m => () => index.loadVersions('model', m.id)),
-      ...datasets.map(d => () => index.loadVersions('dataset', d.id)),
+      () =>
+        index.loadAllVersions(
+          'model',
+          models.map(m => m.id),
+        ),
+      () =>
+        index.loadAllVersions(
+          'dataset',
+          datasets.map(d => d.id),
+        ),
       ...pipelines.map(p => () => index.loadPipeline(p.id)),
     ];
     await forEachLimit(tasks, CONCURRENCY, task => task());
@@ -183,6 +191,39 @@ export class AssetIndex {
       default:
         return {};
     }
+  }
+
+  /**
+   * The versions of every model and dataset, from the store-wide version lists: they come
+   * grouped by asset and newest first within each, the order of the per-asset lists. An asset
+   * with no version gets an empty list, as a per-asset read would give it.
+   */
+  private async loadAllVersions(kind: 'model' | 'dataset', assetIds: string[]) {
+    const put = <V extends { id: string }>(
+      byAsset: Map<string, V[]>,
+      versions: V[],
+      assetOf: (v: V) => string,
+    ) => {
+      for (const v of versions) {
+        const assetId = assetOf(v);
+        this.versionAsset.set(v.id, assetId);
+        const list = byAsset.get(assetId);
+        if (list) list.push(v);
+        else byAsset.set(assetId, [v]);
+      }
+    };
+    if (kind === 'model') {
+      await this.client.listAllVersions<ApiModelVersion>('model', page =>
+        put(this.modelVersions, page, v => v.modelId),
+      );
+    } else {
+      await this.client.listAllVersions<ApiDatasetVersion>('dataset', page =>
+        put(this.datasetVersions, page, v => v.datasetId),
+      );
+    }
+    const byAsset =
+      kind === 'model' ? this.modelVersions : this.datasetVersions;
+    for (const id of assetIds) if (!byAsset.has(id)) byAsset.set(id, []);
   }
 
   private async loadVersions(kind: 'model' | 'dataset', id: string) {

@@ -89,6 +89,29 @@ export class LlmOpsApiClient {
     return items;
   }
 
+  /**
+   * The versions of every model (or dataset) in the store, grouped by asset and newest first
+   * within each: a few requests for the whole registry instead of one per asset.
+   */
+  async listAllVersions<T extends ApiModelVersion | ApiDatasetVersion>(
+    kind: 'model' | 'dataset',
+    onPage: (versions: T[]) => void,
+  ): Promise<void> {
+    let cursor: string | null = null;
+    do {
+      const query = new URLSearchParams({
+        pageSize: String(PAGE_SIZE),
+        ...(cursor ? { cursor } : {}),
+      });
+      const page: Page<T> = await this.request(
+        'GET',
+        `/v1/${kind}-versions?${query}`,
+      );
+      onPage(page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+  }
+
   /** The experiment ids in groups that one run search may name. */
   static runSearchChunks(experimentIds: string[]): string[][] {
     const chunks: string[][] = [];

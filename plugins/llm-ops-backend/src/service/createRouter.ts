@@ -33,6 +33,7 @@ import { bindRunEndpoints } from './endpoints/runs';
 import { bindLineageEndpoints } from './endpoints/lineage';
 import { bindModelAndDatasetEndpoints } from './endpoints/modelsAndDatasets';
 import { bindEndpointAndPipelineEndpoints } from './endpoints/endpointsAndPipelines';
+import { bindVersionFeedEndpoints } from './endpoints/versionFeeds';
 
 export type RouterOptions = {
   logger: LoggerService;
@@ -108,6 +109,7 @@ export async function createRouter(
   bindLineageEndpoints(api, ctx);
   bindModelAndDatasetEndpoints(api, ctx);
   bindEndpointAndPipelineEndpoints(api, ctx);
+  bindVersionFeedEndpoints(api, ctx);
   outer.use(api);
 
   outer.use('/v1', (req, _res, next) => {
