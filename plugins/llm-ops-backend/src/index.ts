@@ -4,3 +4,4 @@
  * @packageDocumentation
  */
 export { llmOpsPlugin as default } from './plugin';
+export * from './permissions';

@@ -1,5 +1,10 @@
+import { isResourcePermission } from '@backstage/plugin-permission-common';
 import {
+  LLM_OPS_ASSET_RESOURCE_TYPE,
+  llmOpsAssetPermissions,
+  llmOpsAssetResourceRef,
   llmOpsEndpointDeployPermission,
+  llmOpsEndpointPromotePermission,
   llmOpsPermissions,
   llmOpsPermissionsByResource,
 } from './permissions';
@@ -19,5 +24,34 @@ describe('llm-ops permissions', () => {
     );
     expect(llmOpsPermissionsByResource.run.read.attributes.action).toBe('read');
     expect(llmOpsEndpointDeployPermission.name).toBe('llm-ops.endpoint.deploy');
+  });
+
+  it('makes read, update and delete of assets resource permissions', () => {
+    for (const kind of [
+      'experiment',
+      'model',
+      'dataset',
+      'endpoint',
+      'pipeline',
+    ] as const) {
+      const byAction = llmOpsPermissionsByResource[kind];
+      for (const action of ['read', 'update', 'delete'] as const) {
+        expect(
+          isResourcePermission(byAction[action], LLM_OPS_ASSET_RESOURCE_TYPE),
+        ).toBe(true);
+      }
+      // Nothing to put a condition on before the asset exists.
+      expect(isResourcePermission(byAction.create)).toBe(false);
+    }
+    // Runs are not assets of their own.
+    expect(isResourcePermission(llmOpsPermissionsByResource.run.read)).toBe(
+      false,
+    );
+    expect(isResourcePermission(llmOpsEndpointPromotePermission)).toBe(false);
+    expect(llmOpsAssetPermissions).toHaveLength(5 * 3);
+  });
+
+  it('builds resource refs as kind:id', () => {
+    expect(llmOpsAssetResourceRef('model', 'churn')).toBe('model:churn');
   });
 });

@@ -1,4 +1,8 @@
-import { createPermission } from '@backstage/plugin-permission-common';
+import {
+  createPermission,
+  type BasicPermission,
+  type ResourcePermission,
+} from '@backstage/plugin-permission-common';
 
 /**
  * The ML assets the llm-ops API manages; each has read, create, update and delete permissions.
@@ -17,34 +21,107 @@ export const LLM_OPS_RESOURCES = [
 /** @public */
 export type LlmOpsResource = (typeof LLM_OPS_RESOURCES)[number];
 
+/**
+ * The resources that are named assets with an owner and tags (every resource but runs, which
+ * belong to their experiment).
+ *
+ * @public
+ */
+export type LlmOpsAssetKind = Exclude<LlmOpsResource, 'run'>;
+
+/**
+ * The permission resource type of llm-ops assets. Its resource refs are `<kind>:<id or name>`,
+ * e.g. `model:churn-classifier` (see {@link llmOpsAssetResourceRef}).
+ *
+ * @public
+ */
+export const LLM_OPS_ASSET_RESOURCE_TYPE = 'llm-ops-asset';
+
+/** @public */
+export type LlmOpsAssetPermission = ResourcePermission<
+  typeof LLM_OPS_ASSET_RESOURCE_TYPE
+>;
+
+/**
+ * The resource ref of one asset, as the llm-ops backend passes it to the permission framework.
+ *
+ * @public
+ */
+export function llmOpsAssetResourceRef(
+  kind: LlmOpsAssetKind,
+  idOrName: string,
+): string {
+  return `${kind}:${idOrName}`;
+}
+
 const actions = ['read', 'create', 'update', 'delete'] as const;
 
 /** @public */
 export type LlmOpsAction = (typeof actions)[number];
 
-function crudPermissions(resource: LlmOpsResource) {
-  return Object.fromEntries(
-    actions.map(action => [
-      action,
-      createPermission({
-        name: `llm-ops.${resource}.${action}`,
-        attributes: { action },
-      }),
-    ]),
-  ) as Record<LlmOpsAction, ReturnType<typeof createPermission>>;
+/**
+ * The permissions of one asset kind. Reading, changing and deleting act on one asset, so a
+ * policy may answer them conditionally (e.g. "only what the user owns"); creating has no asset
+ * yet, so it is a basic permission.
+ *
+ * @public
+ */
+export type LlmOpsAssetPermissions = {
+  read: LlmOpsAssetPermission;
+  create: BasicPermission;
+  update: LlmOpsAssetPermission;
+  delete: LlmOpsAssetPermission;
+};
+
+/** @public */
+export type LlmOpsRunPermissions = Record<LlmOpsAction, BasicPermission>;
+
+function assetPermission(
+  name: string,
+  action: 'read' | 'update' | 'delete',
+): LlmOpsAssetPermission {
+  return createPermission({
+    name,
+    attributes: { action },
+    resourceType: LLM_OPS_ASSET_RESOURCE_TYPE,
+  });
 }
+
+function assetPermissions(kind: LlmOpsAssetKind): LlmOpsAssetPermissions {
+  return {
+    read: assetPermission(`llm-ops.${kind}.read`, 'read'),
+    create: createPermission({
+      name: `llm-ops.${kind}.create`,
+      attributes: { action: 'create' },
+    }),
+    update: assetPermission(`llm-ops.${kind}.update`, 'update'),
+    delete: assetPermission(`llm-ops.${kind}.delete`, 'delete'),
+  };
+}
+
+// Runs are reached through their experiment's id, not as assets of their own: basic permissions.
+const runPermissions = Object.fromEntries(
+  actions.map(action => [
+    action,
+    createPermission({ name: `llm-ops.run.${action}`, attributes: { action } }),
+  ]),
+) as LlmOpsRunPermissions;
 
 /**
  * Permissions by resource and action, e.g. `llmOpsPermissionsByResource.model.create`.
  *
  * @public
  */
-export const llmOpsPermissionsByResource = Object.fromEntries(
-  LLM_OPS_RESOURCES.map(resource => [resource, crudPermissions(resource)]),
-) as Record<
-  LlmOpsResource,
-  Record<LlmOpsAction, ReturnType<typeof createPermission>>
->;
+export const llmOpsPermissionsByResource: {
+  run: LlmOpsRunPermissions;
+} & Record<LlmOpsAssetKind, LlmOpsAssetPermissions> = {
+  experiment: assetPermissions('experiment'),
+  run: runPermissions,
+  model: assetPermissions('model'),
+  dataset: assetPermissions('dataset'),
+  endpoint: assetPermissions('endpoint'),
+  pipeline: assetPermissions('pipeline'),
+};
 
 /**
  * Rolling a model version out to an endpoint (a new deployment or a canary).
@@ -78,3 +155,17 @@ export const llmOpsPermissions = [
   llmOpsEndpointDeployPermission,
   llmOpsEndpointPromotePermission,
 ];
+
+/**
+ * The permissions a policy may answer with a condition on the asset (`llm-ops-asset`): read,
+ * update and delete of every asset kind. (Deploy and promote stay basic permissions for now:
+ * the frontend asks for them without an endpoint.)
+ *
+ * @public
+ */
+export const llmOpsAssetPermissions: LlmOpsAssetPermission[] =
+  llmOpsPermissions.filter(
+    (p): p is LlmOpsAssetPermission =>
+      p.type === 'resource' &&
+      (p as LlmOpsAssetPermission).resourceType === LLM_OPS_ASSET_RESOURCE_TYPE,
+  );

@@ -77,6 +77,12 @@ export type AssetListOptions = {
   lifecycle?: 'active' | 'deleted' | 'all';
 };
 
+/**
+ * Narrows list queries of `assets`, e.g. to what a permission policy lets the caller see.
+ * Applied in the WHERE clause before paging, so cursors and page sizes stay right.
+ */
+export type AssetListFilter = (query: Knex.QueryBuilder) => void;
+
 export const DEFAULT_PAGE_SIZE = 50;
 
 const orderColumns: Record<string, string> = {
@@ -105,7 +111,15 @@ function escapeLike(text: string): string {
  * delete. One table and one id space, so tags, sources and lineage work alike for all kinds.
  */
 export class AssetStore {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly listFilter?: AssetListFilter,
+  ) {}
+
+  /** This store with its lists narrowed by the filter; without one, this store. */
+  withListFilter(filter: AssetListFilter | undefined): AssetStore {
+    return filter ? new AssetStore(this.db, filter) : this;
+  }
 
   async create(
     kind: AssetKind,
@@ -177,6 +191,7 @@ export class AssetStore {
     const lifecycle = options.lifecycle ?? 'active';
     if (lifecycle !== 'all') query.where('assets.lifecycle', lifecycle);
     if (options.owner) query.where('assets.owner', options.owner);
+    this.listFilter?.(query);
     if (options.q) {
       query.whereRaw(`lower(assets.name) like ? escape '\\'`, [
         `%${escapeLike(options.q.toLowerCase())}%`,

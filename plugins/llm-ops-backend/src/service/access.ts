@@ -10,7 +10,10 @@ import type {
 import { NotAllowedError } from '@backstage/errors';
 import {
   AuthorizeResult,
-  type BasicPermission,
+  isResourcePermission,
+  type Permission,
+  type PolicyDecision,
+  type ResourcePermission,
 } from '@backstage/plugin-permission-common';
 
 /**
@@ -27,19 +30,51 @@ export class AccessControl {
     return this.httpAuth.credentials(req, { allow: ['user', 'service'] });
   }
 
-  /** The caller's credentials if the policy allows the permission; NotAllowedError otherwise. */
+  /**
+   * The caller's credentials if the policy allows the permission; NotAllowedError otherwise.
+   * A resource permission asked without a resource only passes when allowed outright: a
+   * conditional decision cannot be checked here (see src/permissions/assetAccess.ts).
+   */
   async authorize(
     req: Request,
-    permission: BasicPermission,
+    permission: Permission,
   ): Promise<BackstageCredentials> {
     const credentials = await this.credentials(req);
-    const [decision] = await this.permissions.authorize([{ permission }], {
-      credentials,
-    });
+    const [decision] = isResourcePermission(permission)
+      ? await this.permissions.authorizeConditional([{ permission }], {
+          credentials,
+        })
+      : await this.permissions.authorize([{ permission }], { credentials });
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(`Not allowed: ${permission.name}`);
     }
     return credentials;
+  }
+
+  /** The policy's decision on a resource permission for the caller: possibly CONDITIONAL. */
+  async decide(
+    req: Request,
+    permission: ResourcePermission,
+  ): Promise<{ credentials: BackstageCredentials; decision: PolicyDecision }> {
+    const credentials = await this.credentials(req);
+    const [decision] = await this.permissions.authorizeConditional(
+      [{ permission }],
+      { credentials },
+    );
+    return { credentials, decision };
+  }
+
+  /** Whether the permission is allowed on one resource (conditions evaluated against it). */
+  async allowedOn(
+    credentials: BackstageCredentials,
+    permission: ResourcePermission,
+    resourceRef: string,
+  ): Promise<boolean> {
+    const [decision] = await this.permissions.authorize(
+      [{ permission, resourceRef }],
+      { credentials },
+    );
+    return decision.result === AuthorizeResult.ALLOW;
   }
 }
 

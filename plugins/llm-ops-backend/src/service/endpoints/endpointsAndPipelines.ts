@@ -1,3 +1,4 @@
+import { NotFoundError } from '@backstage/errors';
 import {
   llmOpsEndpointDeployPermission,
   llmOpsEndpointPromotePermission,
@@ -11,6 +12,11 @@ import { principalOf } from '../access';
 import { withIdempotency } from '../idempotency';
 import { assetView } from '../views';
 import { writeAnswer } from '../writeAnswers';
+import {
+  assetListFilter,
+  authorizeAsset,
+  authorizeAssetTarget,
+} from '../../permissions/assetAccess';
 import type { PipelineRunAction } from '../../integrations/OrchestrationWriter';
 import { IntegrationRegistry } from '../integrations';
 import { EndpointStore, type Endpoint } from '../../database/EndpointStore';
@@ -121,12 +127,34 @@ export function bindEndpointAndPipelineEndpoints(
   const endpoints = new EndpointStore(ctx.db, ctx.assets);
   const pipelines = new PipelineStore(ctx.db, ctx.assets);
   const runs = new PipelineRunStore(ctx.db);
+  // A pipeline run's permissions are its pipeline's, checked on that pipeline.
+  const authorizeRun = (
+    req: Parameters<typeof authorizeAssetTarget>[1],
+    permission: (typeof pipelinePermissions)['read' | 'update'],
+  ) =>
+    authorizeAssetTarget(
+      ctx.access,
+      req,
+      permission,
+      async () => ({
+        kind: 'pipeline',
+        id: (await runs.get(req.params.runId)).pipelineId,
+      }),
+      () => new NotFoundError(`No pipeline run with id '${req.params.runId}'`),
+    );
 
   // --- endpoints ---------------------------------------------------------------------------
 
   router.get('/v1/endpoints', async (req, res) => {
-    await ctx.access.authorize(req, endpointPermissions.read);
-    const page = await endpoints.list(req.query);
+    const filter = await assetListFilter(
+      ctx.access,
+      req,
+      endpointPermissions.read,
+    );
+    const page = await new EndpointStore(
+      ctx.db,
+      ctx.assets.withListFilter(filter),
+    ).list(req.query);
     sendSuccess(
       res,
       {
@@ -176,7 +204,13 @@ export function bindEndpointAndPipelineEndpoints(
   });
 
   router.get('/v1/endpoints/:idOrName', async (req, res) => {
-    await ctx.access.authorize(req, endpointPermissions.read);
+    await authorizeAsset(
+      ctx,
+      req,
+      endpointPermissions.read,
+      'endpoint',
+      req.params.idOrName,
+    );
     const endpoint = await endpoints.get(req.params.idOrName);
     sendSuccess(
       res,
@@ -186,7 +220,13 @@ export function bindEndpointAndPipelineEndpoints(
   });
 
   router.patch('/v1/endpoints/:idOrName', async (req, res) => {
-    await ctx.access.authorize(req, endpointPermissions.update);
+    await authorizeAsset(
+      ctx,
+      req,
+      endpointPermissions.update,
+      'endpoint',
+      req.params.idOrName,
+    );
     const result = await audited(
       ctx.auditor,
       req,
@@ -207,7 +247,13 @@ export function bindEndpointAndPipelineEndpoints(
   });
 
   router.delete('/v1/endpoints/:idOrName', async (req, res) => {
-    await ctx.access.authorize(req, endpointPermissions.delete);
+    await authorizeAsset(
+      ctx,
+      req,
+      endpointPermissions.delete,
+      'endpoint',
+      req.params.idOrName,
+    );
     const result = await audited(
       ctx.auditor,
       req,
@@ -303,8 +349,15 @@ export function bindEndpointAndPipelineEndpoints(
   // --- pipelines ---------------------------------------------------------------------------
 
   router.get('/v1/pipelines', async (req, res) => {
-    await ctx.access.authorize(req, pipelinePermissions.read);
-    const page = await pipelines.list(req.query);
+    const filter = await assetListFilter(
+      ctx.access,
+      req,
+      pipelinePermissions.read,
+    );
+    const page = await new PipelineStore(
+      ctx.db,
+      ctx.assets.withListFilter(filter),
+    ).list(req.query);
     sendSuccess(
       res,
       {
@@ -350,7 +403,13 @@ export function bindEndpointAndPipelineEndpoints(
   });
 
   router.get('/v1/pipelines/:idOrName', async (req, res) => {
-    await ctx.access.authorize(req, pipelinePermissions.read);
+    await authorizeAsset(
+      ctx,
+      req,
+      pipelinePermissions.read,
+      'pipeline',
+      req.params.idOrName,
+    );
     const pipeline = await pipelines.get(req.params.idOrName);
     sendSuccess(
       res,
@@ -360,7 +419,13 @@ export function bindEndpointAndPipelineEndpoints(
   });
 
   router.patch('/v1/pipelines/:idOrName', async (req, res) => {
-    await ctx.access.authorize(req, pipelinePermissions.update);
+    await authorizeAsset(
+      ctx,
+      req,
+      pipelinePermissions.update,
+      'pipeline',
+      req.params.idOrName,
+    );
     const view = await audited(
       ctx.auditor,
       req,
@@ -377,7 +442,13 @@ export function bindEndpointAndPipelineEndpoints(
   });
 
   router.delete('/v1/pipelines/:idOrName', async (req, res) => {
-    await ctx.access.authorize(req, pipelinePermissions.delete);
+    await authorizeAsset(
+      ctx,
+      req,
+      pipelinePermissions.delete,
+      'pipeline',
+      req.params.idOrName,
+    );
     const pipeline = await audited(
       ctx.auditor,
       req,
@@ -400,7 +471,13 @@ export function bindEndpointAndPipelineEndpoints(
   // --- pipeline runs -----------------------------------------------------------------------
 
   router.get('/v1/pipelines/:idOrName/runs', async (req, res) => {
-    await ctx.access.authorize(req, pipelinePermissions.read);
+    await authorizeAsset(
+      ctx,
+      req,
+      pipelinePermissions.read,
+      'pipeline',
+      req.params.idOrName,
+    );
     const pipeline = await pipelines.get(req.params.idOrName);
     const page = await runs.list(pipeline, req.query);
     sendSuccess(
@@ -456,13 +533,13 @@ export function bindEndpointAndPipelineEndpoints(
   });
 
   router.get('/v1/pipeline-runs/:runId', async (req, res) => {
-    await ctx.access.authorize(req, pipelinePermissions.read);
+    await authorizeRun(req, pipelinePermissions.read);
     const run = await runs.get(req.params.runId);
     sendSuccess(res, pipelineRunView(run), `Pipeline run '${run.name}'`);
   });
 
   router.patch('/v1/pipeline-runs/:runId', async (req, res) => {
-    await ctx.access.authorize(req, pipelinePermissions.update);
+    await authorizeRun(req, pipelinePermissions.update);
     const view = await audited(
       ctx.auditor,
       req,
@@ -489,7 +566,7 @@ export function bindEndpointAndPipelineEndpoints(
   };
   for (const action of ['stop', 'terminate', 'retry'] as const) {
     router.post(`/v1/pipeline-runs/:runId/${action}`, async (req, res) => {
-      await ctx.access.authorize(req, pipelinePermissions.update);
+      await authorizeRun(req, pipelinePermissions.update);
       const result = await audited(
         ctx.auditor,
         req,
@@ -511,7 +588,7 @@ export function bindEndpointAndPipelineEndpoints(
   }
 
   router.post('/v1/pipeline-runs/:runId/links', async (req, res) => {
-    await ctx.access.authorize(req, pipelinePermissions.update);
+    await authorizeRun(req, pipelinePermissions.update);
     const body = req.body;
     const { id, edges } = await audited(
       ctx.auditor,
@@ -540,8 +617,10 @@ export function bindEndpointAndPipelineEndpoints(
   // --- integrations ------------------------------------------------------------------------
 
   router.get('/v1/integrations', async (req, res) => {
-    // Any llm-ops read permission will do; the list says nothing about individual assets.
-    await ctx.access.authorize(
+    // Any llm-ops read permission will do, a conditional one too: the list says nothing
+    // about individual assets.
+    await assetListFilter(
+      ctx.access,
       req,
       llmOpsPermissionsByResource.experiment.read,
     );

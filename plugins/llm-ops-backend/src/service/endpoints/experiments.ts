@@ -7,6 +7,7 @@ import { principalOf } from '../access';
 import { IdempotencyClaim, type StoredAnswer } from '../idempotency';
 import { assetView } from '../views';
 import { writeAnswer } from '../writeAnswers';
+import { assetListFilter, authorizeAsset } from '../../permissions/assetAccess';
 
 const permissions = llmOpsPermissionsByResource.experiment;
 
@@ -16,8 +17,10 @@ export function bindExperimentEndpoints(
   ctx: EndpointContext,
 ) {
   router.get('/v1/experiments', async (req, res) => {
-    await ctx.access.authorize(req, permissions.read);
-    const page = await ctx.assets.list('experiment', req.query);
+    const filter = await assetListFilter(ctx.access, req, permissions.read);
+    const page = await ctx.assets
+      .withListFilter(filter)
+      .list('experiment', req.query);
     sendSuccess(
       res,
       {
@@ -72,13 +75,25 @@ export function bindExperimentEndpoints(
   });
 
   router.get('/v1/experiments/:idOrName', async (req, res) => {
-    await ctx.access.authorize(req, permissions.read);
+    await authorizeAsset(
+      ctx,
+      req,
+      permissions.read,
+      'experiment',
+      req.params.idOrName,
+    );
     const experiment = await ctx.assets.get('experiment', req.params.idOrName);
     sendSuccess(res, assetView(experiment), `Experiment '${experiment.name}'`);
   });
 
   router.patch('/v1/experiments/:idOrName', async (req, res) => {
-    await ctx.access.authorize(req, permissions.update);
+    await authorizeAsset(
+      ctx,
+      req,
+      permissions.update,
+      'experiment',
+      req.params.idOrName,
+    );
     const result = await audited(
       ctx.auditor,
       req,
@@ -102,7 +117,13 @@ export function bindExperimentEndpoints(
   });
 
   router.delete('/v1/experiments/:idOrName', async (req, res) => {
-    await ctx.access.authorize(req, permissions.delete);
+    await authorizeAsset(
+      ctx,
+      req,
+      permissions.delete,
+      'experiment',
+      req.params.idOrName,
+    );
     const result = await audited(
       ctx.auditor,
       req,

@@ -8,6 +8,7 @@ import { audited } from '../audit';
 import { principalOf } from '../access';
 import { withIdempotency, type StoredAnswer } from '../idempotency';
 import { assetView } from '../views';
+import { assetListFilter, authorizeAsset } from '../../permissions/assetAccess';
 import type { Version } from '../../database/VersionStore';
 import {
   ModelStore,
@@ -58,6 +59,7 @@ export function modelVersionView(version: ModelVersion) {
     artifactUri: version.artifactUri,
     status: version.status,
     aliases: version.aliases,
+    ...(version.files ? { files: version.files } : {}),
     ...versionMetaView(version),
   };
 }
@@ -118,8 +120,15 @@ function bindModelEndpoints(
   models: ModelStore,
 ) {
   router.get('/v1/models', async (req, res) => {
-    await ctx.access.authorize(req, modelPermissions.read);
-    const page = await models.list(req.query);
+    const filter = await assetListFilter(
+      ctx.access,
+      req,
+      modelPermissions.read,
+    );
+    const page = await new ModelStore(
+      ctx.db,
+      ctx.assets.withListFilter(filter),
+    ).list(req.query);
     sendSuccess(
       res,
       {
@@ -155,13 +164,25 @@ function bindModelEndpoints(
   });
 
   router.get('/v1/models/:idOrName', async (req, res) => {
-    await ctx.access.authorize(req, modelPermissions.read);
+    await authorizeAsset(
+      ctx,
+      req,
+      modelPermissions.read,
+      'model',
+      req.params.idOrName,
+    );
     const model = await models.get(req.params.idOrName);
     sendSuccess(res, modelView(model), `Model '${model.name}'`);
   });
 
   router.patch('/v1/models/:idOrName', async (req, res) => {
-    await ctx.access.authorize(req, modelPermissions.update);
+    await authorizeAsset(
+      ctx,
+      req,
+      modelPermissions.update,
+      'model',
+      req.params.idOrName,
+    );
     const model = await audited(
       ctx.auditor,
       req,
@@ -176,7 +197,13 @@ function bindModelEndpoints(
   });
 
   router.delete('/v1/models/:idOrName', async (req, res) => {
-    await ctx.access.authorize(req, modelPermissions.delete);
+    await authorizeAsset(
+      ctx,
+      req,
+      modelPermissions.delete,
+      'model',
+      req.params.idOrName,
+    );
     const model = await audited(
       ctx.auditor,
       req,
@@ -192,7 +219,13 @@ function bindModelEndpoints(
   });
 
   router.get('/v1/models/:idOrName/versions', async (req, res) => {
-    await ctx.access.authorize(req, modelPermissions.read);
+    await authorizeAsset(
+      ctx,
+      req,
+      modelPermissions.read,
+      'model',
+      req.params.idOrName,
+    );
     const page = await models.listVersions(req.params.idOrName, req.query);
     sendSuccess(
       res,
@@ -236,7 +269,13 @@ function bindModelEndpoints(
   });
 
   router.get('/v1/models/:idOrName/versions/:version', async (req, res) => {
-    await ctx.access.authorize(req, modelPermissions.read);
+    await authorizeAsset(
+      ctx,
+      req,
+      modelPermissions.read,
+      'model',
+      req.params.idOrName,
+    );
     const version = await models.getVersion(
       req.params.idOrName,
       req.params.version,
@@ -249,7 +288,13 @@ function bindModelEndpoints(
   });
 
   router.patch('/v1/models/:idOrName/versions/:version', async (req, res) => {
-    await ctx.access.authorize(req, modelPermissions.update);
+    await authorizeAsset(
+      ctx,
+      req,
+      modelPermissions.update,
+      'model',
+      req.params.idOrName,
+    );
     const version = await audited(
       ctx.auditor,
       req,
@@ -277,7 +322,13 @@ function bindModelEndpoints(
   });
 
   router.delete('/v1/models/:idOrName/versions/:version', async (req, res) => {
-    await ctx.access.authorize(req, modelPermissions.delete);
+    await authorizeAsset(
+      ctx,
+      req,
+      modelPermissions.delete,
+      'model',
+      req.params.idOrName,
+    );
     const version = await audited(
       ctx.auditor,
       req,
@@ -296,7 +347,13 @@ function bindModelEndpoints(
   });
 
   router.get('/v1/models/:idOrName/aliases/:alias', async (req, res) => {
-    await ctx.access.authorize(req, modelPermissions.read);
+    await authorizeAsset(
+      ctx,
+      req,
+      modelPermissions.read,
+      'model',
+      req.params.idOrName,
+    );
     const version = await models.getVersionByAlias(
       req.params.idOrName,
       req.params.alias,
@@ -309,7 +366,13 @@ function bindModelEndpoints(
   });
 
   router.put('/v1/models/:idOrName/aliases/:alias', async (req, res) => {
-    await ctx.access.authorize(req, modelPermissions.update);
+    await authorizeAsset(
+      ctx,
+      req,
+      modelPermissions.update,
+      'model',
+      req.params.idOrName,
+    );
     const version = await audited(
       ctx.auditor,
       req,
@@ -337,7 +400,13 @@ function bindModelEndpoints(
   });
 
   router.delete('/v1/models/:idOrName/aliases/:alias', async (req, res) => {
-    await ctx.access.authorize(req, modelPermissions.update);
+    await authorizeAsset(
+      ctx,
+      req,
+      modelPermissions.update,
+      'model',
+      req.params.idOrName,
+    );
     const removed = await audited(
       ctx.auditor,
       req,
@@ -369,8 +438,15 @@ function bindDatasetEndpoints(
   datasets: DatasetStore,
 ) {
   router.get('/v1/datasets', async (req, res) => {
-    await ctx.access.authorize(req, datasetPermissions.read);
-    const page = await datasets.list(req.query);
+    const filter = await assetListFilter(
+      ctx.access,
+      req,
+      datasetPermissions.read,
+    );
+    const page = await new DatasetStore(
+      ctx.db,
+      ctx.assets.withListFilter(filter),
+    ).list(req.query);
     sendSuccess(
       res,
       {
@@ -406,13 +482,25 @@ function bindDatasetEndpoints(
   });
 
   router.get('/v1/datasets/:idOrName', async (req, res) => {
-    await ctx.access.authorize(req, datasetPermissions.read);
+    await authorizeAsset(
+      ctx,
+      req,
+      datasetPermissions.read,
+      'dataset',
+      req.params.idOrName,
+    );
     const dataset = await datasets.get(req.params.idOrName);
     sendSuccess(res, datasetView(dataset), `Dataset '${dataset.name}'`);
   });
 
   router.patch('/v1/datasets/:idOrName', async (req, res) => {
-    await ctx.access.authorize(req, datasetPermissions.update);
+    await authorizeAsset(
+      ctx,
+      req,
+      datasetPermissions.update,
+      'dataset',
+      req.params.idOrName,
+    );
     const dataset = await audited(
       ctx.auditor,
       req,
@@ -427,7 +515,13 @@ function bindDatasetEndpoints(
   });
 
   router.delete('/v1/datasets/:idOrName', async (req, res) => {
-    await ctx.access.authorize(req, datasetPermissions.delete);
+    await authorizeAsset(
+      ctx,
+      req,
+      datasetPermissions.delete,
+      'dataset',
+      req.params.idOrName,
+    );
     const dataset = await audited(
       ctx.auditor,
       req,
@@ -443,7 +537,13 @@ function bindDatasetEndpoints(
   });
 
   router.get('/v1/datasets/:idOrName/versions', async (req, res) => {
-    await ctx.access.authorize(req, datasetPermissions.read);
+    await authorizeAsset(
+      ctx,
+      req,
+      datasetPermissions.read,
+      'dataset',
+      req.params.idOrName,
+    );
     const page = await datasets.listVersions(req.params.idOrName, req.query);
     sendSuccess(
       res,
@@ -484,7 +584,13 @@ function bindDatasetEndpoints(
   });
 
   router.get('/v1/datasets/:idOrName/versions/:version', async (req, res) => {
-    await ctx.access.authorize(req, datasetPermissions.read);
+    await authorizeAsset(
+      ctx,
+      req,
+      datasetPermissions.read,
+      'dataset',
+      req.params.idOrName,
+    );
     const version = await datasets.getVersion(
       req.params.idOrName,
       req.params.version,
@@ -499,7 +605,13 @@ function bindDatasetEndpoints(
   router.delete(
     '/v1/datasets/:idOrName/versions/:version',
     async (req, res) => {
-      await ctx.access.authorize(req, datasetPermissions.delete);
+      await authorizeAsset(
+        ctx,
+        req,
+        datasetPermissions.delete,
+        'dataset',
+        req.params.idOrName,
+      );
       const version = await audited(
         ctx.auditor,
         req,

@@ -1,0 +1,105 @@
+import type { Request as ExpressRequest } from 'express';
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { createConditionTransformer } from '@backstage/plugin-permission-node';
+import {
+  llmOpsAssetResourceRef,
+  type LlmOpsAssetKind,
+  type LlmOpsAssetPermission,
+} from '@llm-ops/backstage-plugin-llm-ops-common';
+import type { AccessControl } from '../service/access';
+import type { AssetListFilter, AssetStore } from '../database/AssetStore';
+import type { AssetQuery } from './resource';
+import { llmOpsAssetRules } from './rules';
+import { assetCriteriaFilter } from './assetCriteriaFilter';
+
+// Typed routers narrow params, query and body; these helpers accept any of them.
+type Request = ExpressRequest<any, any, any, any, any>;
+
+const rulesByName = new Map(
+  Object.values(llmOpsAssetRules).map(rule => [rule.name, rule]),
+);
+
+// The policy's conditions as store queries. Lists know the built-in rules; a condition naming
+// another rule is a policy error (answered 500 and logged), never a silently wider list.
+const toAssetQuery = createConditionTransformer<AssetQuery>({
+  getRuleByName(name) {
+    const rule = rulesByName.get(name);
+    if (!rule) {
+      throw new Error(`Unknown llm-ops-asset permission rule '${name}'`);
+    }
+    return rule as any;
+  },
+});
+
+/**
+ * The list filter for a read permission: none when the policy allows it outright, the policy's
+ * conditions as SQL when it allows it conditionally (the way the catalog filters entities), and
+ * 403 when it denies it. Unlike the catalog, which answers a denied list with no entities, a
+ * definitive DENY stays a 403 here: the API's contract for a refused permission.
+ */
+export async function assetListFilter(
+  access: AccessControl,
+  req: Request,
+  permission: LlmOpsAssetPermission,
+): Promise<AssetListFilter | undefined> {
+  const { decision } = await access.decide(req, permission);
+  if (decision.result !== AuthorizeResult.CONDITIONAL) {
+    if (decision.result === AuthorizeResult.ALLOW) return undefined;
+    throw new NotAllowedError(`Not allowed: ${permission.name}`);
+  }
+  return assetCriteriaFilter(toAssetQuery(decision.conditions));
+}
+
+/** The asset a permission is checked on. */
+export type AssetTarget = { kind: LlmOpsAssetKind; id: string };
+
+/**
+ * Authorises a permission on one asset. A definitive DENY is a 403 before anything is loaded
+ * (nothing about the asset leaks). A conditional decision is resolved by the permission
+ * framework against the asset (resource ref `<kind>:<id>`; the permission backend calls this
+ * plugin's apply-conditions endpoint, which loads it with the registered getResources): when
+ * it fails, a read answers `hidden()` (404, as the asset is missing from the caller's lists
+ * too) and any other action a 403.
+ */
+export async function authorizeAssetTarget(
+  access: AccessControl,
+  req: Request,
+  permission: LlmOpsAssetPermission,
+  locate: () => Promise<AssetTarget>,
+  hidden: () => Error,
+): Promise<BackstageCredentials> {
+  const { credentials, decision } = await access.decide(req, permission);
+  if (decision.result === AuthorizeResult.ALLOW) return credentials;
+  if (decision.result === AuthorizeResult.DENY) {
+    throw new NotAllowedError(`Not allowed: ${permission.name}`);
+  }
+  const target = await locate();
+  const resourceRef = llmOpsAssetResourceRef(target.kind, target.id);
+  if (await access.allowedOn(credentials, permission, resourceRef)) {
+    return credentials;
+  }
+  if (permission.attributes.action === 'read') throw hidden();
+  throw new NotAllowedError(
+    `Not allowed: ${permission.name} on ${resourceRef}`,
+  );
+}
+
+/** authorizeAssetTarget for a route's `<kind>/{idOrName}`. */
+export async function authorizeAsset(
+  ctx: { access: AccessControl; assets: AssetStore },
+  req: Request,
+  permission: LlmOpsAssetPermission,
+  kind: LlmOpsAssetKind,
+  idOrName: string,
+): Promise<BackstageCredentials> {
+  return authorizeAssetTarget(
+    ctx.access,
+    req,
+    permission,
+    async () => ({ kind, id: (await ctx.assets.get(kind, idOrName)).id }),
+    // The store's own words for a missing asset: hidden and missing look alike.
+    () => new NotFoundError(`No ${kind} with id or name '${idOrName}'`),
+  );
+}

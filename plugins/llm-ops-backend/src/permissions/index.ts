@@ -1,0 +1,6 @@
+// What adopters need to write permission policies for llm-ops assets.
+export { llmOpsAssetPermissionResourceRef, type AssetQuery } from './resource';
+export {
+  llmOpsAssetConditions,
+  createLlmOpsAssetConditionalDecision,
+} from './conditionExports';
