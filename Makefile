@@ -16,6 +16,7 @@ services-stop: ## Stop the test services (PostgreSQL, Redis, MLflow, Kubernetes 
 	@bash scripts/services/mlflow.sh stop
 	@bash scripts/services/kube-apiserver.sh stop
 	@bash scripts/services/ray.sh stop
+	@bash scripts/services/olah.sh stop
 
 reset: services-stop ## Remove local data: SQLite files, service data, reports (keeps Node and node_modules)
 	@rm -rf .tools/data .tools/services .tools/reports .tools/logs "/var/lib/llm-ops/$$(printf '%s' "$$PWD" | sha256sum | cut -c1-12)"

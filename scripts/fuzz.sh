@@ -11,6 +11,8 @@ DIR="$TOOLS/fuzz"
 VENV="$TOOLS/venv-fuzz"
 REQ="$ROOT/scripts/fuzz-requirements.txt"
 mkdir -p "$DIR"
+# The demo DVC repository app-config.yaml points at (made once, as `make start` does).
+node "$ROOT/scripts/demo/dvc-repo.mjs" "$TOOLS/data/demo-dvc-repo" >/dev/null
 
 ensure_node
 if [ ! -x "$VENV/bin/schemathesis" ] || ! cmp -s "$REQ" "$VENV/.requirements"; then

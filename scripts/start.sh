@@ -10,6 +10,8 @@ require_free_port 3000 "the portal's frontend"
 require_free_port 7007 "the portal's backend"
 
 mkdir -p "$TOOLS/data/sqlite"
+# The demo DVC repository the embedded default reads (app-config.yaml, llmOps.dvc); made once.
+node "$ROOT/scripts/demo/dvc-repo.mjs" "$TOOLS/data/demo-dvc-repo" >/dev/null
 
 # The static token that scripts use to call /llm-ops/v1 (see the README). Kept between runs.
 if [ -z "${LLM_OPS_API_TOKEN:-}" ]; then

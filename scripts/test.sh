@@ -17,6 +17,11 @@ REDIS_URL="$("$ROOT/scripts/services/redis.sh" start)"
 export LLM_OPS_TEST_MLFLOW_URL="$("$ROOT/scripts/services/mlflow.sh" start)"
 export LLM_OPS_TEST_KUBECONFIG="$("$ROOT/scripts/services/kube-apiserver.sh" start)"
 export LLM_OPS_TEST_RAY_URL="$("$ROOT/scripts/services/ray.sh" start)"
+# The dvc CLI (in a venv) with which the DVC module's tests build real repositories.
+export LLM_OPS_TEST_DVC="$("$ROOT/scripts/services/dvc.sh" ensure)"
+# olah, a Hub-compatible server, serving the git repositories the Hugging Face tests build.
+export LLM_OPS_TEST_HF_URL="$("$ROOT/scripts/services/olah.sh" start)"
+export LLM_OPS_TEST_HF_MIRRORS="$("$ROOT/scripts/services/olah.sh" mirrors)"
 export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="$PG_URL"
 export BACKSTAGE_TEST_CACHE_REDIS7_CONNECTION_STRING="$REDIS_URL"
 export BACKSTAGE_TEST_DISABLE_DOCKER=1
@@ -49,8 +54,7 @@ stage prettier yarn prettier --check --loglevel warn .
 stage unit-and-integration yarn backstage-cli repo test --json --outputFile="$REPORTS/jest.json"
 # The API under fuzzing: no 5xx, every answer as the spec says (schemathesis, bounded examples).
 stage api-fuzz bash "$ROOT/scripts/fuzz.sh"
-# The browser tests (scripts/e2e.sh) are left out of `make test` until their overview check is
-# stable on CI; run them with `bash scripts/e2e.sh`.
+stage e2e bash "$ROOT/scripts/e2e.sh"
 
 # Count individual test cases from the runners' reports; every other stage counts as one check.
 read -r tests_passed tests_failed < <(node -e '

@@ -47,6 +47,11 @@ export interface Config {
       frequency?: HumanDuration | string;
       /** Full reconcile interval (finds deletions and late changes). Default 10 minutes. */
       fullReconcileFrequency?: HumanDuration | string;
+      /**
+       * How often read-only sources are re-read: models imported from the Hugging Face Hub
+       * (incrementally; fully on the full reconcile) and DVC repositories. Default 5 minutes.
+       */
+      sourcesFrequency?: HumanDuration | string;
     };
     /** The outbox of writes accepted while a tool was down. */
     outbox?: {

@@ -3,6 +3,7 @@
  * plus the llm-ops plugins and modules of this repository.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { searchModuleLlmOpsCatalogCollatorTags } from '@llm-ops/backstage-plugin-catalog-backend-module-llm-ops';
 
 const backend = createBackend();
 
@@ -28,6 +29,8 @@ backend.add(
 backend.add(import('@backstage/plugin-search-backend'));
 backend.add(import('@backstage/plugin-search-backend-module-pg'));
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
+// Tags of catalog entities (the llm-ops kinds' included) become searchable.
+backend.add(searchModuleLlmOpsCatalogCollatorTags);
 
 backend.add(import('@backstage/plugin-user-settings-backend'));
 
@@ -40,6 +43,10 @@ backend.add(import('@llm-ops/backstage-plugin-llm-ops-backend-module-argo'));
 backend.add(
   import('@llm-ops/backstage-plugin-llm-ops-backend-module-ray-serve'),
 );
+backend.add(
+  import('@llm-ops/backstage-plugin-llm-ops-backend-module-huggingface'),
+);
+backend.add(import('@llm-ops/backstage-plugin-llm-ops-backend-module-dvc'));
 backend.add(import('@llm-ops/backstage-plugin-catalog-backend-module-llm-ops'));
 backend.add(
   import('@llm-ops/backstage-plugin-scaffolder-backend-module-llm-ops'),

@@ -1,4 +1,11 @@
 import type { Config } from '@backstage/config';
+import {
+  parseHttpUrl,
+  readOptionalPositiveMilliseconds,
+  readRequiredTrimmedString,
+  readUniquelyNamedEntries,
+  type HttpUrlMessages,
+} from '@llm-ops/backstage-plugin-llm-ops-node';
 import type { MlflowAuth } from './client';
 
 /**
@@ -29,38 +36,37 @@ const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
  * @public
  */
 export function readMlflowInstances(config: Config): MlflowInstanceConfig[] {
-  const mlflow = config.getOptionalConfig(CONFIG_PATH);
-  if (!mlflow) return [];
-  if (!mlflow.has('instances')) {
-    throw new Error(
-      `Missing required config value at '${CONFIG_PATH}.instances'; list at least one MLflow server, or remove '${CONFIG_PATH}'`,
-    );
-  }
-  const entries = mlflow.getConfigArray('instances');
-  const seen = new Map<string, string>();
-  return entries.map((entry, index) => {
-    const path = `${CONFIG_PATH}.instances[${index}]`;
-    const instance = readInstance(entry, path);
-    const earlier = seen.get(instance.id);
-    if (earlier) {
-      throw new Error(
-        `Duplicate MLflow instance id '${instance.id}' at '${path}.id'; '${earlier}.id' uses it already`,
-      );
-    }
-    seen.set(instance.id, path);
-    return instance;
+  return readUniquelyNamedEntries(config, {
+    section: CONFIG_PATH,
+    listKey: 'instances',
+    entryNoun: 'MLflow server',
+    nameKey: 'id',
+    nameLabel: 'MLflow instance id',
+    readEntry: readInstance,
   });
 }
 
 function readInstance(entry: Config, path: string): MlflowInstanceConfig {
-  const id = requiredString(entry, 'id', path);
+  const id = readRequiredTrimmedString(entry, 'id', path);
   if (!ID_PATTERN.test(id)) {
     throw new Error(
       `Invalid MLflow instance id '${id}' at '${path}.id'; use letters, digits, '.', '_' and '-', starting with a letter or digit`,
     );
   }
-  const baseUrl = readUrl(entry, 'baseUrl', path, true)!;
-  const uiBaseUrl = readUrl(entry, 'uiBaseUrl', path, false) ?? baseUrl;
+  const urlMessages: HttpUrlMessages = {
+    credentialsHint: `use '${path}.token' or '${path}.username' and '${path}.password'`,
+  };
+  const baseUrl = parseHttpUrl(
+    readRequiredTrimmedString(entry, 'baseUrl', path),
+    `${path}.baseUrl`,
+    urlMessages,
+  );
+  // Not readOptionalHttpUrl: a blank uiBaseUrl has always been reported as an invalid URL.
+  const uiBaseValue = entry.getOptionalString('uiBaseUrl')?.trim();
+  const uiBaseUrl =
+    uiBaseValue === undefined
+      ? baseUrl
+      : parseHttpUrl(uiBaseValue, `${path}.uiBaseUrl`, urlMessages);
 
   const token = entry.getOptionalString('token');
   const username = entry.getOptionalString('username');
@@ -88,15 +94,7 @@ function readInstance(entry: Config, path: string): MlflowInstanceConfig {
     auth = { type: 'basic', username, password };
   }
 
-  const timeoutMs = entry.getOptionalNumber('timeoutMs');
-  if (
-    timeoutMs !== undefined &&
-    (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
-  ) {
-    throw new Error(
-      `Invalid config value at '${path}.timeoutMs'; expected a positive whole number of milliseconds`,
-    );
-  }
+  const timeoutMs = readOptionalPositiveMilliseconds(entry, 'timeoutMs', path);
 
   return {
     id,
@@ -105,49 +103,4 @@ function readInstance(entry: Config, path: string): MlflowInstanceConfig {
     ...(auth ? { auth } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
   };
-}
-
-function requiredString(entry: Config, key: string, path: string): string {
-  const value = entry.getOptionalString(key);
-  if (value === undefined || value.trim() === '') {
-    throw new Error(`Missing required config value at '${path}.${key}'`);
-  }
-  return value.trim();
-}
-
-function readUrl(
-  entry: Config,
-  key: string,
-  path: string,
-  required: boolean,
-): string | undefined {
-  const value = required
-    ? requiredString(entry, key, path)
-    : entry.getOptionalString(key)?.trim();
-  if (value === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new Error(
-      `Invalid URL at '${path}.${key}'; expected an absolute http(s) URL`,
-    );
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new Error(
-      `Invalid URL at '${path}.${key}'; expected http or https, got '${url.protocol}'`,
-    );
-  }
-  if (url.username || url.password) {
-    // The message leaves the URL out on purpose: it holds a password.
-    throw new Error(
-      `The URL at '${path}.${key}' contains credentials; use '${path}.token' or '${path}.username' and '${path}.password'`,
-    );
-  }
-  if (url.search || url.hash) {
-    throw new Error(
-      `Invalid URL at '${path}.${key}'; expected no query string or fragment`,
-    );
-  }
-  return url.toString().replace(/\/+$/, '');
 }

@@ -50,6 +50,14 @@ describe.each(databases.eachSupportedId())(
       expect(legacy.status).toBe(200);
       expect(legacy.body.data).toEqual(current.body.data);
     });
+
+    it('leaves the frontend routes under /llm-ops on the root to the app', async () => {
+      const server = await startBackend();
+      // Not the API's 401 envelope: the request went on past the legacy mount.
+      const page = await request(server).get('/llm-ops/experiments/demo');
+      expect(page.body?.status).not.toBe('error');
+      expect(page.status).toBe(404);
+    });
   },
 );
 

@@ -8,10 +8,13 @@ import {
   type LlmOpsAdapter,
 } from '@llm-ops/backstage-plugin-llm-ops-node';
 import { openDatabase } from './database/migrate';
+import { AssetStore } from './database/AssetStore';
+import { registerLlmOpsAssetPermissions } from './permissions/registerAssetPermissions';
 import { createRouter } from './service/createRouter';
 import { readLlmOpsConfig } from './integrations/config';
 import { Integrations } from './integrations/Integrations';
 import { scheduleIntegrationTasks } from './integrations/schedule';
+import { scheduleSourceSyncs } from './integrations/sourceSchedule';
 import { startClusterIntegrations } from './integrations/ClusterIntegrations';
 import { seedDemoData } from './demo/seedDemoData';
 import path from 'node:path';
@@ -65,6 +68,9 @@ export const llmOpsPlugin = createBackendPlugin({
       }) {
         permissionsRegistry.addPermissions(llmOpsPermissions);
         const db = await openDatabase(deps.database);
+        // Resource permissions of llm-ops assets, so policies can answer with conditions
+        // (owner, tag, kind) that the list routes turn into SQL.
+        registerLlmOpsAssetPermissions(permissionsRegistry, new AssetStore(db));
         const settings = readLlmOpsConfig(deps.config);
         const integrations = new Integrations(adapters, settings, deps.logger);
         // Demo data belongs to the embedded default: never with a tracking tool, never into a
@@ -78,6 +84,13 @@ export const llmOpsPlugin = createBackendPlugin({
         }
         const router = await createRouter({ ...deps, db, integrations });
         await scheduleIntegrationTasks({
+          db,
+          integrations,
+          scheduler,
+          logger: deps.logger,
+        });
+        // Hugging Face imports and DVC repositories, with or without a tracking tool.
+        await scheduleSourceSyncs({
           db,
           integrations,
           scheduler,
@@ -97,8 +110,14 @@ export const llmOpsPlugin = createBackendPlugin({
         // own format first.
         httpRouter.addAuthPolicy({ path: '/', allow: 'unauthenticated' });
         httpRouter.use(router);
-        // Clients of the older platform call /llm-ops/v1 on the backend root.
-        rootHttpRouter.use('/llm-ops', router);
+        // Clients of the older platform call /llm-ops/v1 on the backend root. Only /v1 is theirs:
+        // every other /llm-ops path is the frontend's (/llm-ops/experiments/...), which a backend
+        // that serves the app must hand on to the app.
+        rootHttpRouter.use('/llm-ops', (req, res, next) =>
+          req.path === '/v1' || req.path.startsWith('/v1/')
+            ? router(req, res, next)
+            : next(),
+        );
       },
     });
   },

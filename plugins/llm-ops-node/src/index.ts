@@ -11,3 +11,4 @@ export * from './serving';
 export * from './orchestration';
 export * from './dataVersioning';
 export * from './extensionPoints';
+export * from './config/readers';

@@ -28,10 +28,15 @@ export type ModelVersionRecord = {
   createdAt: number;
   updatedAt: number;
   url?: string;
+  /** The files of the version with their sizes, where the registry lists them (the Hub does). */
+  files?: { path: string; sizeBytes: number; lfs: boolean }[];
 };
 
 /**
- * A model registry (MLflow's, the Hugging Face Hub's). Capabilities: `aliases`, `write`.
+ * A model registry (MLflow's, the Hugging Face Hub's). Capabilities: `aliases`, `write`, and
+ * `import` for a read-only source whose models are imported into the store next to those of the
+ * active registry (the Hub): an `import` adapter is never the active one and is synced on its own
+ * schedule, whatever `llmOps.adapters.modelRegistry` says.
  *
  * @public
  */

@@ -1,4 +1,10 @@
 import type { Config } from '@backstage/config';
+import {
+  readEntryName,
+  readOptionalHttpUrl,
+  readOptionalTrimmedString,
+  readUniquelyNamedEntries,
+} from '@llm-ops/backstage-plugin-llm-ops-node';
 
 /**
  * One Kubernetes cluster from `llmOps.kubernetes.clusters`, validated. Either `kubeconfigPath`
@@ -30,11 +36,6 @@ export type KubernetesClusterConfig = {
 
 const CONFIG_PATH = 'llmOps.kubernetes';
 
-/**
- * Cluster names become a label value (`llm-ops/cluster`) and part of adapter ids, so they follow
- * the syntax of a Kubernetes label value.
- */
-const NAME_PATTERN = /^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
 /** A DNS-1123 label, which is what a namespace name is. */
 const NAMESPACE_PATTERN = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
@@ -49,45 +50,37 @@ const NAMESPACE_PATTERN = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 export function readKubernetesClusters(
   config: Config,
 ): KubernetesClusterConfig[] {
-  const kubernetes = config.getOptionalConfig(CONFIG_PATH);
-  if (!kubernetes) return [];
-  if (!kubernetes.has('clusters')) {
-    throw new Error(
-      `Missing required config value at '${CONFIG_PATH}.clusters'; list at least one cluster, or remove '${CONFIG_PATH}'`,
-    );
-  }
-  const seen = new Map<string, string>();
-  return kubernetes.getConfigArray('clusters').map((entry, index) => {
-    const path = `${CONFIG_PATH}.clusters[${index}]`;
-    const cluster = readCluster(entry, path);
-    const earlier = seen.get(cluster.name);
-    if (earlier) {
-      throw new Error(
-        `Duplicate cluster name '${cluster.name}' at '${path}.name'; '${earlier}.name' uses it already`,
-      );
-    }
-    seen.set(cluster.name, path);
-    return cluster;
+  return readUniquelyNamedEntries(config, {
+    section: CONFIG_PATH,
+    listKey: 'clusters',
+    entryNoun: 'cluster',
+    nameKey: 'name',
+    nameLabel: 'cluster name',
+    readEntry: readCluster,
   });
 }
 
 function readCluster(entry: Config, path: string): KubernetesClusterConfig {
-  const name = optionalString(entry, 'name', path);
-  if (name === undefined) {
-    throw new Error(`Missing required config value at '${path}.name'`);
-  }
-  if (!NAME_PATTERN.test(name)) {
-    throw new Error(
-      `Invalid cluster name '${name}' at '${path}.name'; use at most 63 letters, digits, '.', '_' and '-', starting and ending with a letter or digit`,
-    );
-  }
-  const kubeconfigPath = optionalString(entry, 'kubeconfigPath', path);
-  const url = readUrl(entry, path);
+  const name = readEntryName(entry, path, 'cluster name');
+  const kubeconfigPath = readOptionalTrimmedString(
+    entry,
+    'kubeconfigPath',
+    path,
+  );
+  const url = readOptionalHttpUrl(entry, 'url', path, {
+    notAUrl: "expected the API server's absolute https URL",
+    notHttp: 'expected https (or http)',
+    credentialsHint: `use '${path}.token' or a client certificate`,
+  });
   const caData = readPem(entry, 'caData', path);
-  const token = optionalString(entry, 'token', path);
+  const token = readOptionalTrimmedString(entry, 'token', path);
   const clientCertData = readPem(entry, 'clientCertData', path);
   const clientKeyData = readPem(entry, 'clientKeyData', path);
-  const defaultNamespace = optionalString(entry, 'defaultNamespace', path);
+  const defaultNamespace = readOptionalTrimmedString(
+    entry,
+    'defaultNamespace',
+    path,
+  );
 
   if (kubeconfigPath === undefined && url === undefined) {
     throw new Error(
@@ -130,55 +123,12 @@ function readCluster(entry: Config, path: string): KubernetesClusterConfig {
   return cluster;
 }
 
-function optionalString(
-  entry: Config,
-  key: string,
-  path: string,
-): string | undefined {
-  const value = entry.getOptionalString(key);
-  if (value === undefined) return undefined;
-  if (value.trim() === '') {
-    throw new Error(`Empty config value at '${path}.${key}'`);
-  }
-  return value.trim();
-}
-
-function readUrl(entry: Config, path: string): string | undefined {
-  const value = optionalString(entry, 'url', path);
-  if (value === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new Error(
-      `Invalid URL at '${path}.url'; expected the API server's absolute https URL`,
-    );
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new Error(
-      `Invalid URL at '${path}.url'; expected https (or http), got '${url.protocol}'`,
-    );
-  }
-  if (url.username || url.password) {
-    // The URL itself stays out of the message: it holds a password.
-    throw new Error(
-      `The URL at '${path}.url' contains credentials; use '${path}.token' or a client certificate`,
-    );
-  }
-  if (url.search || url.hash) {
-    throw new Error(
-      `Invalid URL at '${path}.url'; expected no query string or fragment`,
-    );
-  }
-  return url.toString().replace(/\/+$/, '');
-}
-
 /**
  * Certificates and keys as kubeconfig files hold them (`*-data`: base64 of the PEM). A PEM pasted
  * as is (from a secret mounted into an env variable) is accepted too and encoded here.
  */
 function readPem(entry: Config, key: string, path: string): string | undefined {
-  const value = optionalString(entry, key, path);
+  const value = readOptionalTrimmedString(entry, key, path);
   if (value === undefined) return undefined;
   if (value.startsWith('-----BEGIN')) {
     return Buffer.from(value, 'utf8').toString('base64');

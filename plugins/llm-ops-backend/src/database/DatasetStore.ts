@@ -288,7 +288,11 @@ function checkVersionInput(
   };
 }
 
-function toDatasetVersion(dataset: Asset, v: Version): DatasetVersion {
+/** A stored version row of a dataset as the API's dataset version. */
+export function toDatasetVersion(
+  dataset: { id: string; name: string },
+  v: Version,
+): DatasetVersion {
   const spec = v.spec as Record<string, any>;
   const repo = spec.sourceRepository;
   return {

@@ -39,6 +39,14 @@ export type ModelVersion = Version & {
   status: ModelVersionStatus;
   /** The aliases pointing at this version, sorted. */
   aliases: string[];
+  /** The files with their sizes, when the registry lists them (the Hub), else null. */
+  files: ModelVersionFile[] | null;
+};
+
+export type ModelVersionFile = {
+  path: string;
+  sizeBytes: number;
+  lfs: boolean;
 };
 
 export type ModelVersionInput = {
@@ -386,18 +394,30 @@ export class ModelStore {
         row.alias,
       ]);
     }
-    return versions.map(v => ({
-      ...v,
-      modelId: model.id,
-      modelName: model.name,
-      sourceRunId: (v.spec.sourceRunId as string | undefined) ?? null,
-      artifactUri: String(v.spec.artifactUri ?? ''),
-      status: MODEL_VERSION_STATUSES.includes(v.spec.status as any)
-        ? (v.spec.status as ModelVersionStatus)
-        : 'READY',
-      aliases: aliases.get(v.id) ?? [],
-    }));
+    return versions.map(v => toModelVersion(model, v, aliases.get(v.id) ?? []));
   }
+}
+
+/** A stored version row of a model, with the aliases pointing at it, as the API's model version. */
+export function toModelVersion(
+  model: { id: string; name: string },
+  v: Version,
+  aliases: string[],
+): ModelVersion {
+  return {
+    ...v,
+    modelId: model.id,
+    modelName: model.name,
+    sourceRunId: (v.spec.sourceRunId as string | undefined) ?? null,
+    artifactUri: String(v.spec.artifactUri ?? ''),
+    status: MODEL_VERSION_STATUSES.includes(v.spec.status as any)
+      ? (v.spec.status as ModelVersionStatus)
+      : 'READY',
+    aliases,
+    files: Array.isArray(v.spec.files)
+      ? (v.spec.files as ModelVersionFile[])
+      : null,
+  };
 }
 
 function checkStatus(status: unknown) {

@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 import { InputError } from '@backstage/errors';
 import { AssetStore, type Asset, type AssetListOptions } from './AssetStore';
 
-export type PipelineRuntime = 'argo' | 'builtin';
+/** dvc pipelines are synced from repositories (DatasetSync), never created through the API. */
+export type PipelineRuntime = 'argo' | 'builtin' | 'dvc';
 
 export type PipelineTemplateRef = {
   kind: 'WorkflowTemplate' | 'ClusterWorkflowTemplate';
@@ -125,6 +126,12 @@ export class PipelineStore {
   }
 
   async create(input: PipelineInput, tx: Knex = this.db): Promise<Pipeline> {
+    if (input.runtime === 'dvc') {
+      throw fieldError(
+        'runtime',
+        'dvc pipelines are read from the dvc.lock of a repository by the DVC integration; create argo or builtin pipelines',
+      );
+    }
     checkTagKeys(input.tags);
     const templateRef = input.templateRef ?? null;
     checkTemplate(input.runtime, templateRef);
@@ -172,6 +179,18 @@ export class PipelineStore {
   ): Promise<Pipeline> {
     checkTagKeys(patch.tags);
     const current = await this.get(idOrName, tx);
+    if (
+      current.runtime === 'dvc' &&
+      (patch.templateRef !== undefined ||
+        patch.parameters !== undefined ||
+        patch.cluster !== undefined ||
+        patch.namespace !== undefined)
+    ) {
+      throw fieldError(
+        'runtime',
+        `Pipeline '${current.asset.name}' is a DVC pipeline: its stages and parameters come from the repository; only description, owner and tags can change`,
+      );
+    }
     const spec: Record<string, unknown> = {};
     if (patch.templateRef !== undefined) {
       checkTemplate(current.runtime, patch.templateRef);

@@ -6,12 +6,13 @@ import { Integrations } from './Integrations';
 
 const adapter = (
   id: string,
-  category: 'serving' | 'orchestration',
+  category: LlmOpsAdapter['category'],
+  capabilities: string[] = [],
 ): LlmOpsAdapter =>
   ({
     id,
     category,
-    capabilities: new Set<string>(),
+    capabilities: new Set<string>(capabilities),
     checkHealth: async () => ({ state: 'up' }),
   } as unknown as LlmOpsAdapter);
 
@@ -79,6 +80,44 @@ describe('Integrations per cluster', () => {
     ).toBe(server);
     expect(integrations([kube]).clusterTool('argo:prod')?.connection.id).toBe(
       'argo:prod',
+    );
+  });
+});
+
+describe('Integrations synced as sources', () => {
+  const mlflow = adapter('mlflow:prod', 'model-registry', ['write']);
+  const hub = adapter('huggingface:public', 'model-registry', ['import']);
+  const mirror = adapter('huggingface:mirror', 'model-registry', ['import']);
+
+  it('keeps the active registry for writes and imports from every enabled import-only registry', () => {
+    const both = integrations([hub, mlflow, mirror]);
+    expect(both.modelRegistry()?.adapter).toBe(mlflow);
+    expect(both.registryImports().map(i => i.adapter.id)).toEqual([
+      'huggingface:public',
+      'huggingface:mirror',
+    ]);
+    expect(both.registryImports()[0].connection.id).toBe('huggingface:public');
+    const hubOnly = integrations([hub, mirror], {
+      integrations: [{ id: 'huggingface:mirror', enabled: false }],
+    });
+    // The Hub takes no writes: with it alone, models are written to the store only.
+    expect(hubOnly.modelRegistry()).toBeUndefined();
+    expect(hubOnly.registryImports().map(i => i.adapter.id)).toEqual([
+      'huggingface:public',
+    ]);
+  });
+
+  it('syncs every enabled data-versioning repository', async () => {
+    const a = adapter('dvc:data', 'data-versioning');
+    const b = adapter('dvc:features', 'data-versioning');
+    const all = integrations([a, b], {
+      integrations: [{ id: 'dvc:features', enabled: false }],
+    });
+    expect(all.dataVersioning().map(d => d.adapter.id)).toEqual(['dvc:data']);
+    await expect(all.registry.list()).resolves.toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: 'dvc:features', enabled: false }),
+      ]),
     );
   });
 });

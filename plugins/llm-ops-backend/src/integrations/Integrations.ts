@@ -1,4 +1,5 @@
 import type {
+  DataVersioningAdapter,
   ExperimentTrackingAdapter,
   LlmOpsAdapter,
   ModelRegistryAdapter,
@@ -74,6 +75,11 @@ export class Integrations {
     ClusterCategory,
     ClusterTool<LlmOpsAdapter>[]
   >();
+  /** Read-only registries imported next to the active one (the Hub), and the DVC repositories. */
+  private readonly sources: {
+    registryImports: LlmOpsAdapter[];
+    dataVersioning: LlmOpsAdapter[];
+  } = { registryImports: [], dataVersioning: [] };
   /** Categories whose default adapter config names explicitly. */
   private readonly explicitDefault = new Set<IntegrationCategory>();
 
@@ -89,7 +95,36 @@ export class Integrations {
         adapter,
       ]);
     }
-    for (const [category, candidates] of byCategory) {
+    for (const [category, all] of byCategory) {
+      // Import-only registries and data-versioning repositories are all synced; none is "the"
+      // active adapter of its category (writes never go to them).
+      let candidates = all;
+      if (category === 'model-registry') {
+        const imports = all.filter(a => a.capabilities.has('import'));
+        this.sources.registryImports = imports.filter(
+          a => !config.disabled.has(a.id),
+        );
+        candidates = all.filter(a => !a.capabilities.has('import'));
+        if (imports.length > 0) {
+          logger.info(
+            `llm-ops model-registry imports: ${
+              this.sources.registryImports.map(a => a.id).join(', ') || 'none'
+            }`,
+          );
+        }
+        if (candidates.length === 0) continue;
+      }
+      if (category === 'data-versioning') {
+        this.sources.dataVersioning = all.filter(
+          a => !config.disabled.has(a.id),
+        );
+        logger.info(
+          `llm-ops data-versioning: ${
+            this.sources.dataVersioning.map(a => a.id).join(', ') || 'builtin'
+          }`,
+        );
+        continue;
+      }
       const wanted = config.adapters[configKeyByCategory[category]];
       if (wanted === 'builtin') continue;
       const chosen = wanted
@@ -177,6 +212,28 @@ export class Integrations {
     return (
       adapter && { adapter, connection: this.connections.get(adapter.id)! }
     );
+  }
+
+  /** The read-only registries (capability `import`) whose models are imported into the store. */
+  registryImports(): {
+    adapter: ModelRegistryAdapter;
+    connection: ToolConnection;
+  }[] {
+    return this.sources.registryImports.map(adapter => ({
+      adapter: adapter as ModelRegistryAdapter,
+      connection: this.connections.get(adapter.id)!,
+    }));
+  }
+
+  /** Every enabled data-versioning adapter (one per DVC repository). */
+  dataVersioning(): {
+    adapter: DataVersioningAdapter;
+    connection: ToolConnection;
+  }[] {
+    return this.sources.dataVersioning.map(adapter => ({
+      adapter: adapter as DataVersioningAdapter,
+      connection: this.connections.get(adapter.id)!,
+    }));
   }
 
   /**

@@ -72,6 +72,11 @@ export class OrchestrationWriter {
     submission: PipelineRunSubmission,
     tx: Knex,
   ): Promise<WriteResult<PipelineRun>> {
+    if (pipeline.runtime === 'dvc') {
+      throw new ConflictError(
+        `Pipeline '${pipeline.asset.name}' is a DVC pipeline: its runs are the stages recorded in the repository's dvc.lock (run \`dvc repro\` and commit); they cannot be submitted here`,
+      );
+    }
     const tool = this.integrations.orchestration(
       pipeline.runtime,
       pipeline.cluster,
@@ -122,6 +127,11 @@ export class OrchestrationWriter {
     return this.db.transaction(async tx => {
       const run = await this.runs.get(runId, tx);
       const pipeline = await this.pipelines.get(run.pipelineId, tx);
+      if (pipeline.runtime === 'dvc') {
+        throw new ConflictError(
+          `Run '${run.name}' is a DVC stage recorded in a repository; it cannot be ${ACTION_VERBS[action]}`,
+        );
+      }
       if (pipeline.runtime === 'builtin') {
         throw new ConflictError(
           `Run '${run.name}' belongs to the builtin pipeline '${pipeline.asset.name}', which no orchestrator runs; it cannot be ${ACTION_VERBS[action]}. Report its phase with PATCH /v1/pipeline-runs/${run.id}`,

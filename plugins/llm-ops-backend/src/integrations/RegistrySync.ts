@@ -12,13 +12,16 @@ import type { Integrations } from './Integrations';
 
 const OVERLAP_MS = 60_000;
 
-type Registry = NonNullable<ReturnType<Integrations['modelRegistry']>>;
+export type Registry = NonNullable<ReturnType<Integrations['modelRegistry']>>;
 
 /**
  * Registered models, their versions and aliases from the model registry tool into the store.
  * A version registered from a run the tracking sync knows gets its lineage edge
  * (run --produced--> model-version). Models whose update time moved are re-read with all their
  * versions; MLflow does not move it for alias or tag changes, which the full pass picks up.
+ *
+ * The same sync imports from read-only sources (`import` adapters such as the Hugging Face Hub),
+ * each passed in as `registry`; their models are told apart by their source refs.
  */
 export class RegistrySync {
   constructor(
@@ -27,8 +30,10 @@ export class RegistrySync {
     private readonly logger: LoggerService,
   ) {}
 
-  async sync(options: { full: boolean }): Promise<number> {
-    const registry = this.integrations.modelRegistry();
+  async sync(
+    options: { full: boolean },
+    registry: Registry | undefined = this.integrations.modelRegistry(),
+  ): Promise<number> {
     if (!registry) return 0;
     const integration = registry.connection.id;
     const state = await this.db('sync_state')
@@ -128,7 +133,10 @@ export class RegistrySync {
 
       const store = new VersionStore(tx);
       const idByVersion = new Map<string, string>();
-      for (const v of versions) {
+      // Oldest first, and with the registry's own times, so that lists (newest first) follow the
+      // registry's history rather than the order a page happened to arrive in.
+      const ordered = [...versions].sort((a, b) => a.createdAt - b.createdAt);
+      for (const v of ordered) {
         const sourceRunId = v.sourceRunExternalId
           ? await resourceIdOf(tx, integration, 'run', v.sourceRunExternalId)
           : undefined;
@@ -136,6 +144,7 @@ export class RegistrySync {
           artifactUri: v.artifactUri,
           sourceRunId: sourceRunId ?? null,
           status: v.status,
+          ...(v.files ? { files: v.files } : {}),
         };
         const existing = await tx('versions')
           .where({ asset_id: modelId, version: v.version })
@@ -159,6 +168,11 @@ export class RegistrySync {
               tags: v.tags,
             })
           ).id;
+          if (v.createdAt > 0) {
+            await tx('versions')
+              .where({ id: versionId })
+              .update({ created_at: v.createdAt });
+          }
         }
         idByVersion.set(v.version, versionId);
         await upsertSourceRef(tx, {

@@ -20,6 +20,8 @@ export type LlmOpsConfig = {
   resilience: ResilienceOptions;
   syncIntervalMs: number;
   fullReconcileIntervalMs: number;
+  /** How often read-only sources (Hugging Face imports, DVC repositories) are re-read. */
+  sourceSyncIntervalMs: number;
   outboxIntervalMs: number;
   demoData: { enabled: boolean; file: string };
 };
@@ -73,6 +75,7 @@ export function readLlmOpsConfig(root: Config): LlmOpsConfig {
     fullReconcileIntervalMs: ms(config, 'sync.fullReconcileFrequency', {
       minutes: 10,
     }),
+    sourceSyncIntervalMs: ms(config, 'sync.sourcesFrequency', { minutes: 5 }),
     outboxIntervalMs: ms(config, 'outbox.frequency', { seconds: 5 }),
     demoData: {
       enabled: config?.getOptionalBoolean('demoData.enabled') ?? false,

@@ -113,6 +113,8 @@ export type ModelVersion = {
   updatedAt: string;
   source: Source;
   syncedAt: string | null;
+  /** Listed by registries that know them (the Hugging Face Hub), absent otherwise. */
+  files?: { path: string; sizeBytes: number; lfs: boolean }[] | null;
 };
 
 /** @public */
@@ -184,7 +186,7 @@ export type Endpoint = AssetBase & {
 
 /** @public */
 export type Pipeline = AssetBase & {
-  runtime: 'argo' | 'builtin';
+  runtime: 'argo' | 'builtin' | 'dvc';
   templateRef: {
     kind: 'WorkflowTemplate' | 'ClusterWorkflowTemplate';
     name: string;

@@ -10,7 +10,7 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import useAsync from 'react-use/esm/useAsync';
 import { llmOpsApiRef } from '../../api/LlmOpsApi';
 import type { Model, ModelVersion } from '../../api/types';
-import { dateTime, timeAgo } from '../../lib/format';
+import { bytes, dateTime, timeAgo } from '../../lib/format';
 import { useLinks } from '../../lib/useLinks';
 import { AssetHeader } from '../AssetHeader';
 import { CursorDataGrid, useCursorPaging } from '../CursorDataGrid';
@@ -116,6 +116,28 @@ export const ModelVersions = (props: { model: Model; highlight?: string }) => {
         headerName: 'Artifact',
         minWidth: 200,
         flex: 1,
+      },
+      {
+        field: 'files',
+        headerName: 'Files',
+        width: 130,
+        sortable: false,
+        renderCell: ({ row }) =>
+          row.files ? (
+            <Tooltip
+              title={row.files
+                .slice(0, 20)
+                .map(f => `${f.path} (${bytes(f.sizeBytes)})`)
+                .join(', ')}
+            >
+              <span>
+                {row.files.length} ·{' '}
+                {bytes(row.files.reduce((sum, f) => sum + f.sizeBytes, 0))}
+              </span>
+            </Tooltip>
+          ) : (
+            '—'
+          ),
       },
       {
         field: 'createdAt',

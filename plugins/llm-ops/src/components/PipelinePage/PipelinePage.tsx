@@ -97,7 +97,7 @@ export const PipelineRuns = ({ pipeline }: { pipeline: Pipeline }) => {
       },
       {
         field: 'argo',
-        headerName: 'Argo',
+        headerName: 'Tool',
         width: 90,
         renderCell: ({ row }) =>
           row.source.url ? (

@@ -1261,6 +1261,28 @@ export const spec = {
             format: 'date-time',
             nullable: true,
           },
+          files: {
+            type: 'array',
+            nullable: true,
+            description:
+              'The files of the version with their sizes, when the registry lists them (the Hugging Face Hub does; MLflow does not). Large files stored through Git LFS have lfs true.',
+            items: {
+              type: 'object',
+              required: ['path', 'sizeBytes', 'lfs'],
+              properties: {
+                path: {
+                  type: 'string',
+                },
+                sizeBytes: {
+                  type: 'integer',
+                  format: 'int64',
+                },
+                lfs: {
+                  type: 'boolean',
+                },
+              },
+            },
+          },
         },
       },
       ModelVersionCreate: {
@@ -2228,8 +2250,8 @@ export const spec = {
       PipelineRuntime: {
         type: 'string',
         description:
-          'Where runs execute. builtin runs are recorded in the llm-ops store and report their progress through PATCH.',
-        enum: ['argo', 'builtin'],
+          'Where runs execute. builtin runs are recorded in the llm-ops store and report their progress through PATCH. dvc pipelines are the stages of a DVC repository, read from its dvc.lock by the data-versioning integration; they cannot be created or run through the API.',
+        enum: ['argo', 'builtin', 'dvc'],
       },
       PipelineParameters: {
         type: 'object',
@@ -4353,6 +4375,66 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/DeletedEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/v1/model-versions': {
+      get: {
+        operationId: 'ListAllModelVersions',
+        description:
+          "The versions of every registered model, a page at a time, for consumers that mirror the whole registry (such as the catalog's entity provider) in one pass instead of one request per model. Grouped by model, in an order that is stable for paging, and newest first within each model.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/PageSize',
+          },
+          {
+            $ref: '#/components/parameters/Cursor',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'A page of model versions.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ModelVersionListEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/v1/dataset-versions': {
+      get: {
+        operationId: 'ListAllDatasetVersions',
+        description:
+          'The versions of every dataset, a page at a time, for consumers that mirror all datasets in one pass instead of one request per dataset. Grouped by dataset, in an order that is stable for paging, and newest first within each dataset.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/PageSize',
+          },
+          {
+            $ref: '#/components/parameters/Cursor',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'A page of dataset versions.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/DatasetVersionListEnvelope',
                 },
               },
             },

@@ -388,6 +388,26 @@ export type LinkPipelineRun = {
 /**
  * @public
  */
+export type ListAllDatasetVersions = {
+  query: {
+    pageSize?: number;
+    cursor?: string;
+  };
+  response: DatasetVersionListEnvelope | ErrorEnvelope;
+};
+/**
+ * @public
+ */
+export type ListAllModelVersions = {
+  query: {
+    pageSize?: number;
+    cursor?: string;
+  };
+  response: ModelVersionListEnvelope | ErrorEnvelope;
+};
+/**
+ * @public
+ */
 export type ListDatasetVersions = {
   path: {
     idOrName: string;
@@ -787,6 +807,10 @@ export type EndpointMap = {
   '#get|/v1/runs/{runId}': GetRun;
 
   '#post|/v1/pipeline-runs/{runId}/links': LinkPipelineRun;
+
+  '#get|/v1/dataset-versions': ListAllDatasetVersions;
+
+  '#get|/v1/model-versions': ListAllModelVersions;
 
   '#get|/v1/datasets/{idOrName}/versions': ListDatasetVersions;
 

@@ -7,4 +7,4 @@
 /**
  * @public
  */
-export type PipelineRuntime = 'argo' | 'builtin';
+export type PipelineRuntime = 'argo' | 'builtin' | 'dvc';

@@ -67,6 +67,7 @@ export * from '../models/ModelUpdate.model';
 export * from '../models/ModelVersion.model';
 export * from '../models/ModelVersionCreate.model';
 export * from '../models/ModelVersionEnvelope.model';
+export * from '../models/ModelVersionFilesInner.model';
 export * from '../models/ModelVersionList.model';
 export * from '../models/ModelVersionListEnvelope.model';
 export * from '../models/ModelVersionStatus.model';

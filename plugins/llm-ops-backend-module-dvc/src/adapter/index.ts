@@ -1,0 +1,1 @@
+export { DvcDataVersioningAdapter } from './DvcDataVersioningAdapter';

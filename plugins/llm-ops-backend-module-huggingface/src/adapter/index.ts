@@ -1,0 +1,2 @@
+export { HuggingFaceModelRegistryAdapter } from './HuggingFaceModelRegistryAdapter';
+export type { HuggingFaceAdapterOptions } from './HuggingFaceModelRegistryAdapter';
