@@ -10,6 +10,8 @@ mkdir -p "$TOOLS" "$LOGS"
 
 # Pinned so every machine builds with the same Node; Backstage 1.55 accepts 22 or 24.
 NODE_PACKAGE_VERSION="${LLM_OPS_NODE_VERSION:-22.23.3}"
+# The Yarn release (package.json "packageManager"), fetched from the npm registry as @yarnpkg/cli-dist.
+YARN_VERSION="4.13.0"
 
 log() { printf '==> %s\n' "$*" >&2; }
 
@@ -88,8 +90,18 @@ ensure_node() {
   export npm_config_cache="$TOOLS/npm-cache"
   export YARN_ENABLE_TELEMETRY=0 SCARF_ANALYTICS=false DO_NOT_TRACK=1
   mkdir -p "$TOOLS/bin"
-  # Corepack cannot download Yarn here: the release is committed and this shim runs it.
-  printf '#!/bin/sh\nexec node "%s/.yarn/releases/yarn-4.13.0.cjs" "$@"\n' "$ROOT" >"$TOOLS/bin/yarn"
+  # Corepack cannot download Yarn here (no internet, only the npm registry), so the release comes
+  # from the registry's @yarnpkg/cli-dist package into .tools/yarn (.yarnrc.yml's yarnPath), and this
+  # shim runs it.
+  local yarn_js="$TOOLS/yarn/package/bin/yarn.js"
+  if [ ! -f "$yarn_js" ] || [ "$(cat "$TOOLS/yarn/version" 2>/dev/null)" != "$YARN_VERSION" ]; then
+    rm -rf "$TOOLS/yarn" && mkdir -p "$TOOLS/yarn"
+    run_step yarn-download "check that the npm registry is reachable (npm config get registry)" \
+      npm pack --pack-destination "$TOOLS/yarn" "@yarnpkg/cli-dist@$YARN_VERSION"
+    tar -xzf "$TOOLS/yarn/yarnpkg-cli-dist-$YARN_VERSION.tgz" -C "$TOOLS/yarn"
+    printf '%s' "$YARN_VERSION" >"$TOOLS/yarn/version"
+  fi
+  printf '#!/bin/sh\nexec node "%s" "$@"\n' "$yarn_js" >"$TOOLS/bin/yarn"
   chmod +x "$TOOLS/bin/yarn"
 }
 
