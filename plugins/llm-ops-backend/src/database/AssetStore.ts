@@ -10,8 +10,9 @@ import {
 } from '../query';
 import { isUuid, parseJson, toMillis, toMillisOrNull } from './conversions';
 import { isUniqueViolation } from './constraintErrors';
-import { loadTags, upsertTags } from './tags';
-import { BUILTIN_SOURCE, loadSources, type SourceInfo } from './sources';
+import { tagsFromColumn, upsertTags } from './tags';
+import { sourceFromColumn, type SourceInfo } from './sources';
+import { sourceColumn, tagsColumn } from './embeddedJson';
 
 export type AssetKind =
   | 'experiment'
@@ -160,6 +161,7 @@ export class AssetStore {
     tx: Knex = this.db,
   ): Promise<Asset> {
     const row = await tx('assets')
+      .select(assetColumns(tx))
       .where({ kind })
       .andWhere(q => {
         q.where('name', idOrName);
@@ -169,8 +171,7 @@ export class AssetStore {
     if (!row) {
       throw new NotFoundError(`No ${kind} with id or name '${idOrName}'`);
     }
-    const [asset] = await this.hydrate(tx, [row]);
-    return asset;
+    return toAsset(row);
   }
 
   async list(
@@ -187,7 +188,7 @@ export class AssetStore {
 
     const query = this.db('assets')
       .where('assets.kind', kind)
-      .select('assets.*');
+      .select(assetColumns(this.db));
     const lifecycle = options.lifecycle ?? 'active';
     if (lifecycle !== 'all') query.where('assets.lifecycle', lifecycle);
     if (options.owner) query.where('assets.owner', options.owner);
@@ -228,7 +229,7 @@ export class AssetStore {
       scope,
     );
     return {
-      items: await this.hydrate(this.db, page.items),
+      items: page.items.map(toAsset),
       nextCursor: page.nextCursor ?? null,
     };
   }
@@ -283,27 +284,31 @@ export class AssetStore {
     await tx('assets').where({ id: current.id }).delete();
     return current;
   }
+}
 
-  private async hydrate(db: Knex, rows: any[]): Promise<Asset[]> {
-    const ids = rows.map(r => r.id);
-    const [tags, sources] = await Promise.all([
-      loadTags(db, ids),
-      loadSources(db, ids),
-    ]);
-    return rows.map(row => ({
-      id: row.id,
-      kind: row.kind,
-      name: row.name,
-      description: row.description ?? null,
-      owner: row.owner ?? null,
-      lifecycle: row.lifecycle,
-      spec: parseJson(row.spec, {}),
-      status: parseJson(row.status, {}),
-      tags: tags.get(row.id) ?? {},
-      createdAt: toMillis(row.created_at),
-      updatedAt: toMillis(row.updated_at),
-      deletedAt: toMillisOrNull(row.deleted_at),
-      source: sources.get(row.id) ?? BUILTIN_SOURCE,
-    }));
-  }
+/** The asset row with its tags and primary source, in one statement. */
+function assetColumns(db: Knex) {
+  return [
+    'assets.*',
+    tagsColumn(db, 'assets.id'),
+    sourceColumn(db, 'assets.id'),
+  ];
+}
+
+function toAsset(row: any): Asset {
+  return {
+    id: row.id,
+    kind: row.kind,
+    name: row.name,
+    description: row.description ?? null,
+    owner: row.owner ?? null,
+    lifecycle: row.lifecycle,
+    spec: parseJson(row.spec, {}),
+    status: parseJson(row.status, {}),
+    tags: tagsFromColumn(row.embedded_tags),
+    createdAt: toMillis(row.created_at),
+    updatedAt: toMillis(row.updated_at),
+    deletedAt: toMillisOrNull(row.deleted_at),
+    source: sourceFromColumn(row.embedded_source),
+  };
 }

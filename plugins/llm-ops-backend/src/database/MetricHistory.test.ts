@@ -111,6 +111,29 @@ describe.each(databases.eachSupportedId())(
       });
     });
 
+    // The run is looked up only when a series comes back empty: an unknown run must still be a
+    // 404, and a known run without the metric an empty series.
+    it('answers an unknown run with NotFoundError, paged or downsampled', async () => {
+      const unknown = '00000000-0000-4000-8000-000000000000';
+      await expect(history.page(unknown, 'loss', 10)).rejects.toThrow(
+        `No run with id '${unknown}'`,
+      );
+      await expect(history.downsampled(unknown, 'loss', 10)).rejects.toThrow(
+        `No run with id '${unknown}'`,
+      );
+    });
+
+    it('gives an empty series for a metric the run never logged', async () => {
+      expect(await history.page(runId, 'never-logged', 10)).toEqual({
+        points: [],
+        nextCursor: null,
+      });
+      expect(await history.downsampled(runId, 'never-logged', 10)).toEqual({
+        points: [],
+        downsampled: false,
+      });
+    });
+
     if (databaseId.startsWith('POSTGRES')) {
       it('gives the same points with the grouped query as with the window query', async () => {
         const lo = 3;

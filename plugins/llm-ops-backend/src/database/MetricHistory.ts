@@ -30,6 +30,8 @@ const toPoint = (row: any): MetricPoint => ({
 export class MetricHistory {
   constructor(private readonly db: Knex) {}
 
+  // Asked only when a series comes back empty: a run with points exists, so the common case is
+  // one statement, not two.
   private async requireRun(runId: string) {
     const run = await this.db('runs').where({ id: runId }).first('id');
     if (!run) throw new NotFoundError(`No run with id '${runId}'`);
@@ -37,7 +39,6 @@ export class MetricHistory {
 
   /** Points in step order, a page at a time (keyset on the points' identity). */
   async page(runId: string, key: string, pageSize: number, cursor?: string) {
-    await this.requireRun(runId);
     const scope = `metric-history:${runId}:${key}`;
     const query = this.db('metric_points')
       .where({ run_id: runId, key })
@@ -49,6 +50,7 @@ export class MetricHistory {
     );
     applyKeysetOrder(query, keyset);
     const rows = (await query.limit(pageSize + 1)).map(toPoint);
+    if (rows.length === 0) await this.requireRun(runId);
     const page = pageOf(
       rows,
       pageSize,
@@ -66,7 +68,6 @@ export class MetricHistory {
    * value at the earliest step, then timestamp.
    */
   async downsampled(runId: string, key: string, maxPoints: number) {
-    await this.requireRun(runId);
     const bounds = await this.db('metric_points')
       .where({ run_id: runId, key })
       .min({ lo: 'step' })
@@ -74,6 +75,7 @@ export class MetricHistory {
       .count({ n: '*' })
       .first();
     const count = Number(bounds?.n ?? 0);
+    if (count === 0) await this.requireRun(runId);
     if (count <= maxPoints) {
       const all = await this.db('metric_points')
         .where({ run_id: runId, key })

@@ -6,7 +6,14 @@ import type { AssetStore } from './AssetStore';
 import { toMillis, toMillisOrNull } from './conversions';
 import { addLineageEdges } from './lineage';
 import { checkKeys } from './tags';
-import { BUILTIN_SOURCE, loadSources, type SourceInfo } from './sources';
+import { sourceFromColumn, type SourceInfo } from './sources';
+import {
+  jsonArrayAgg,
+  jsonObject,
+  jsonObjectAgg,
+  readJsonColumn,
+  sourceColumn,
+} from './embeddedJson';
 
 export type RunStatus =
   | 'RUNNING'
@@ -376,86 +383,90 @@ export class RunStore {
     }
   }
 
+  /**
+   * Params, tags, latest metrics, input datasets and source of a page of runs: one statement
+   * (JSON aggregated per run, see embeddedJson.ts), whatever the page size.
+   */
   private async hydrate(
     db: Knex,
     rows: Array<RunRow | Record<string, any>>,
   ): Promise<StoredRun[]> {
     const ids = rows.map(r => r.id as string);
     if (ids.length === 0) return [];
-    const [params, tags, metrics, inputs, sources] = await Promise.all([
-      db('run_params').whereIn('run_id', ids).select('run_id', 'key', 'value'),
-      db('run_tags').whereIn('run_id', ids).select('run_id', 'key', 'value'),
-      db('run_latest_metrics')
-        .whereIn('run_id', ids)
-        .select('run_id', 'key', 'value', 'step', 'timestamp'),
-      db('lineage_edges')
-        .whereIn('from_id', ids)
-        .where({ relation: 'used', to_type: 'dataset-version' })
-        .orderBy('to_id')
-        .select('from_id', 'to_id'),
-      loadSources(db, ids),
-    ]);
-    const byRun = <T>(
-      list: any[],
-      fold: (acc: T, row: any) => void,
-      init: () => T,
-    ) => {
-      const map = new Map<string, T>();
-      for (const row of list) {
-        const id = row.run_id ?? row.from_id;
-        if (!map.has(id)) map.set(id, init());
-        fold(map.get(id)!, row);
-      }
-      return map;
-    };
-    const paramsBy = byRun<Record<string, string>>(
-      params,
-      (acc, r) => {
-        acc[r.key] = r.value;
-      },
-      () => ({}),
-    );
-    const tagsBy = byRun<Record<string, string>>(
-      tags,
-      (acc, r) => {
-        acc[r.key] = r.value;
-      },
-      () => ({}),
-    );
-    const metricsBy = byRun<Record<string, RunMetricValue>>(
-      metrics,
-      (acc, r) => {
-        acc[r.key] = {
-          value: Number(r.value),
-          step: toMillis(r.step),
-          timestamp: toMillis(r.timestamp),
+    const children = await db('runs')
+      .whereIn('runs.id', ids)
+      .select(
+        'runs.id',
+        db.raw(
+          `(select ${jsonObjectAgg(
+            db,
+            'p.key',
+            'p.value',
+          )} from run_params p where p.run_id = runs.id) as params`,
+        ),
+        db.raw(
+          `(select ${jsonObjectAgg(
+            db,
+            't.key',
+            't.value',
+          )} from run_tags t where t.run_id = runs.id) as tags`,
+        ),
+        db.raw(
+          `(select ${jsonObjectAgg(
+            db,
+            'm.key',
+            jsonObject(db, {
+              value: 'm.value',
+              step: 'm.step',
+              timestamp: 'm.timestamp',
+            }),
+          )} from run_latest_metrics m where m.run_id = runs.id) as metrics`,
+        ),
+        db.raw(
+          `(select ${jsonArrayAgg(
+            db,
+            'e.to_id',
+          )} from lineage_edges e where e.from_id = runs.id and e.relation = 'used' and e.to_type = 'dataset-version') as inputs`,
+        ),
+        sourceColumn(db, 'runs.id'),
+      );
+    const byId = new Map(children.map(c => [c.id as string, c]));
+    const childrenOf = (id: string) => {
+      const c = byId.get(id) ?? {};
+      const metrics: Record<string, RunMetricValue> = {};
+      for (const [key, m] of Object.entries(
+        readJsonColumn<Record<string, Record<string, unknown>>>(c.metrics) ??
+          {},
+      )) {
+        // Number(): PostgreSQL writes non-finite doubles into JSON as "NaN" / "Infinity".
+        metrics[key] = {
+          value: Number(m.value),
+          step: toMillis(m.step),
+          timestamp: toMillis(m.timestamp),
         };
-      },
-      () => ({}),
-    );
-    const inputsBy = byRun<string[]>(
-      inputs,
-      (acc, r) => {
-        acc.push(r.to_id);
-      },
-      () => [],
-    );
+      }
+      return {
+        params: readJsonColumn<Record<string, string>>(c.params) ?? {},
+        tags: readJsonColumn<Record<string, string>>(c.tags) ?? {},
+        metrics,
+        datasetVersionIds: (readJsonColumn<string[]>(c.inputs) ?? [])
+          .filter(id => id !== null)
+          .sort(),
+        source: sourceFromColumn(c.embedded_source),
+      };
+    };
     return rows.map(row => ({
+      ...childrenOf(row.id),
       id: row.id,
       experimentId: row.experiment_id,
       name: row.name,
       status: row.status,
       startTime: toMillisOrNull(row.start_time),
       endTime: toMillisOrNull(row.end_time),
-      params: paramsBy.get(row.id) ?? {},
-      tags: tagsBy.get(row.id) ?? {},
-      metrics: metricsBy.get(row.id) ?? {},
-      datasetVersionIds: inputsBy.get(row.id) ?? [],
       lifecycle:
         (row as any).lifecycle ?? (row.deleted_at ? 'deleted' : 'active'),
       createdAt: toMillis(row.created_at),
       updatedAt: toMillis(row.updated_at),
-      source: sources.get(row.id) ?? BUILTIN_SOURCE,
     }));
   }
 }

@@ -10,8 +10,9 @@ import {
 } from '../query';
 import { parseJson, toMillis } from './conversions';
 import { isUniqueViolation } from './constraintErrors';
-import { loadTags, upsertTags } from './tags';
-import { BUILTIN_SOURCE, loadSources, type SourceInfo } from './sources';
+import { tagsFromColumn, upsertTags } from './tags';
+import { sourceFromColumn, type SourceInfo } from './sources';
+import { sourceColumn, tagsColumn } from './embeddedJson';
 import { DEFAULT_PAGE_SIZE } from './AssetStore';
 
 /** A version of a model or dataset as the store knows it; each kind's API type is a view of this. */
@@ -180,14 +181,18 @@ export class VersionStore {
     version: string,
   ): Promise<Version | undefined> {
     const row = await db('versions')
+      .select(versionColumns(db))
       .where({ asset_id: assetId, version })
       .first();
-    return row ? (await this.hydrate(db, [row]))[0] : undefined;
+    return row ? toVersion(row) : undefined;
   }
 
   async findById(db: Knex, id: string): Promise<Version | undefined> {
-    const row = await db('versions').where({ id }).first();
-    return row ? (await this.hydrate(db, [row]))[0] : undefined;
+    const row = await db('versions')
+      .select(versionColumns(db))
+      .where({ id })
+      .first();
+    return row ? toVersion(row) : undefined;
   }
 
   /** The asset's versions, newest first, a keyset page at a time. */
@@ -204,7 +209,7 @@ export class VersionStore {
       : undefined;
     const query = db('versions')
       .where('versions.asset_id', assetId)
-      .select('versions.*');
+      .select(versionColumns(db));
     applyKeyset(query, columns, after);
     applyKeysetOrder(query, columns);
     const rows = await query.limit(pageSize + 1);
@@ -215,7 +220,7 @@ export class VersionStore {
       scope,
     );
     return {
-      items: await this.hydrate(db, page.items),
+      items: page.items.map(toVersion),
       nextCursor: page.nextCursor ?? null,
     };
   }
@@ -281,25 +286,6 @@ export class VersionStore {
     await this.delete(tx, ids);
   }
 
-  async hydrate(db: Knex, rows: any[]): Promise<Version[]> {
-    const ids = rows.map(r => r.id);
-    const [tags, sources] = await Promise.all([
-      loadTags(db, ids),
-      loadSources(db, ids),
-    ]);
-    return rows.map(row => ({
-      id: row.id,
-      assetId: row.asset_id,
-      version: row.version,
-      description: row.description ?? null,
-      spec: parseJson(row.spec, {}),
-      tags: tags.get(row.id) ?? {},
-      createdAt: toMillis(row.created_at),
-      updatedAt: toMillis(row.updated_at),
-      source: sources.get(row.id) ?? BUILTIN_SOURCE,
-    }));
-  }
-
   private async raiseCounter(tx: Knex, assetId: string, value: number) {
     const row = await tx('assets').where({ id: assetId }).first('status');
     const status = parseJson<Record<string, unknown>>(row?.status, {});
@@ -315,4 +301,28 @@ export class VersionStore {
       { field: 'version' },
     );
   }
+}
+
+/** The columns a Version is made of: the row, its tags and its primary source, in one statement. */
+export function versionColumns(db: Knex) {
+  return [
+    'versions.*',
+    tagsColumn(db, 'versions.id'),
+    sourceColumn(db, 'versions.id'),
+  ];
+}
+
+/** A Version from a row selected with versionColumns. */
+export function toVersion(row: any): Version {
+  return {
+    id: row.id,
+    assetId: row.asset_id,
+    version: row.version,
+    description: row.description ?? null,
+    spec: parseJson(row.spec, {}),
+    tags: tagsFromColumn(row.embedded_tags),
+    createdAt: toMillis(row.created_at),
+    updatedAt: toMillis(row.updated_at),
+    source: sourceFromColumn(row.embedded_source),
+  };
 }

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { toMillisOrNull } from './conversions';
+import { readJsonColumn } from './embeddedJson';
 
 /** Where a resource comes from; `builtin` is the llm-ops store itself. */
 export type SourceInfo = {
@@ -38,4 +39,21 @@ export async function loadSources(
     });
   }
   return byId;
+}
+
+/** The source a query selected with sourceColumn (embeddedJson.ts); built-in when it has none. */
+export function sourceFromColumn(value: unknown): SourceInfo {
+  const ref = readJsonColumn<{
+    integration: string;
+    externalId: string | null;
+    url: string | null;
+    syncedAt: unknown;
+  }>(value);
+  if (!ref) return BUILTIN_SOURCE;
+  return {
+    integration: ref.integration,
+    externalId: ref.externalId ?? null,
+    url: ref.url ?? null,
+    syncedAt: toMillisOrNull(ref.syncedAt),
+  };
 }

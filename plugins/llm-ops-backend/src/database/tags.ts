@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { InputError } from '@backstage/errors';
+import { readJsonColumn } from './embeddedJson';
 
 /** The longest key the tag tables hold; JSON Schema (OpenAPI 3.0) cannot bound object keys. */
 export const MAX_TAG_KEY = 250;
@@ -37,6 +38,11 @@ export async function loadTags(
     byId.set(row.resource_id, tags);
   }
   return byId;
+}
+
+/** The tags a query selected with tagsColumn (embeddedJson.ts). */
+export function tagsFromColumn(value: unknown): Record<string, string> {
+  return readJsonColumn<Record<string, string>>(value) ?? {};
 }
 
 /**

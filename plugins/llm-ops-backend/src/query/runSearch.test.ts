@@ -183,13 +183,16 @@ describe.each(databases.eachSupportedId())(
     let live: FixtureRun[];
 
     // Params and tags longer than the indexed 100-character prefix, equal in it: only the exact
-    // comparison tells them apart (a filter holds at most 2,000 characters).
+    // comparison tells them apart (a filter holds at most 2,000 characters). run-41's value is
+    // one character shorter than the prefix and a prefix of all the others.
     const prefix = 'p'.repeat(100);
+    const short = 'p'.repeat(99);
     const long: Record<string, string> = {
       'run-37': `${prefix}A`,
       'run-38': `${prefix}B`,
       'run-39': prefix,
       'run-40': `${prefix}${'x'.repeat(1800)}`,
+      'run-41': short,
     };
 
     beforeAll(async () => {
@@ -248,9 +251,11 @@ describe.each(databases.eachSupportedId())(
         r => [prefix, `${prefix}B`].includes(r.tags.note),
       ],
       [`params.prompt = '${long['run-40']}'`, r => r.id === 'run-40'],
+      [`params.prompt = '${short}'`, r => r.params.prompt === short],
+      [`tags.note IN ('${short}', 'nothing')`, r => r.tags.note === short],
       [
         `params.prompt != '${prefix}'`,
-        r => (r.params.prompt ?? '').length > 100,
+        r => r.params.prompt !== undefined && r.params.prompt !== prefix,
       ],
       ['tags.team IS NULL', r => r.tags.team === undefined],
     ];

@@ -12,7 +12,11 @@ import {
 } from '../../query';
 import { DEFAULT_PAGE_SIZE } from '../../database/AssetStore';
 import { toMillis } from '../../database/conversions';
-import { VersionStore, type Version } from '../../database/VersionStore';
+import {
+  toVersion,
+  versionColumns,
+  type Version,
+} from '../../database/VersionStore';
 import { toModelVersion } from '../../database/ModelStore';
 import { toDatasetVersion } from '../../database/DatasetStore';
 import { datasetVersionView, modelVersionView } from './modelsAndDatasets';
@@ -52,7 +56,7 @@ async function pageOfVersions(
     .join('assets', 'assets.id', 'versions.asset_id')
     .where('assets.kind', kind)
     .andWhere('assets.lifecycle', 'active')
-    .select('versions.*', 'assets.name as asset_name');
+    .select(...versionColumns(db), 'assets.name as asset_name');
   applyKeyset(query, columns, after);
   applyKeysetOrder(query, columns);
   const page = pageOf<Row>(
@@ -63,7 +67,7 @@ async function pageOfVersions(
   );
   return {
     rows: page.items,
-    versions: await new VersionStore(db).hydrate(db, page.items),
+    versions: page.items.map(toVersion),
     nextCursor: page.nextCursor ?? null,
   };
 }
