@@ -12,8 +12,11 @@
 # Knobs: BENCH_PORT (7207), BENCH_CONCURRENCY (20), BENCH_DURATION (20), BENCH_WARMUP (3),
 #        BENCH_SERIAL_DURATION (5), BENCH_SCENARIOS (a1,a2,a3,b1,b2,c1,c2,d), BENCH_RESEED=1,
 #        BENCH_NODE_ENV (production), BENCH_NO_DOC=1 (do not rewrite docs/benchmarks.md),
-#        BENCH_MLFLOW (1; 0 skips step 6; its own knobs are listed in scripts/bench/side-by-side.sh).
+#        BENCH_MLFLOW (1; 0 skips step 6; its own knobs are listed in scripts/bench/side-by-side.sh),
+#        BENCH_CPU_PROFILE=1 (the backend writes a V8 CPU profile to .tools/bench/profiles when it stops;
+#        summarise it with scripts/bench/profile-summary.mjs).
 source "$(dirname "$0")/../lib/common.sh"
+source "$(dirname "$0")/../lib/backend.sh"
 
 PORT="${BENCH_PORT:-7207}"
 DIR="$TOOLS/bench"
@@ -62,30 +65,32 @@ backend:
           subject: bench
 catalog:
   locations: []
+  providers:
+    # The catalog module's entity provider would otherwise mirror the 11,000 assets into the catalog, in
+    # this same process and during the measurements (a full sync 5 s after start, then a poll every 5 s);
+    # its own benchmark is plugins/catalog-backend-module-llm-ops/bench/run.sh.
+    llmOps:
+      schedule:
+        frequency: { trigger: manual }
+        timeout: { minutes: 10 }
+      deltaFrequency: false
 llmOps:
   # The bench database holds the benchmark's data set only.
   demoData:
     enabled: false
 YAML
 
-# The backend runs the way 'backstage-cli package start' runs it (the same TypeScript loader),
-# but without the CLI's file watcher (others edit the tree while the benchmark runs, and a
-# restart in the middle of a measurement would count as errors) and with NODE_ENV=production
-# as deployed: in development Backstage pretty-prints every JSON answer (twice the bytes).
 BENCH_NODE_ENV="${BENCH_NODE_ENV:-production}"
 export BENCH_NODE_ENV
-TRANSFORM="$(cd "$ROOT/packages/backend" && node -p 'require.resolve("@backstage/cli-node/config/nodeTransform.cjs", { paths: [require.resolve("@backstage/cli-module-build/package.json")] })')"
+BACKEND_NODE_FLAGS=()
+if [ "${BENCH_CPU_PROFILE:-0}" = 1 ]; then
+  mkdir -p "$DIR/profiles"
+  BACKEND_NODE_FLAGS=(--cpu-prof --cpu-prof-dir "$DIR/profiles")
+fi
 log "2/4 starting the backend on 127.0.0.1:$PORT (log: $LOGS/bench-backend.log)"
-(cd "$ROOT/packages/backend" && NODE_ENV="$BENCH_NODE_ENV" LLM_OPS_API_TOKEN="$TOKEN" exec node --enable-source-maps \
-  --require "$TRANSFORM" src/index --config ../../app-config.yaml --config "$DIR/app-config.bench.yaml") \
-  >"$LOGS/bench-backend.log" 2>&1 &
-BACKEND_PID=$!
+BACKEND_NODE_ENV="$BENCH_NODE_ENV" BACKEND_TOKEN="$TOKEN" start_portal_backend "$LOGS/bench-backend.log" "$DIR/app-config.bench.yaml"
 cleanup() {
-  if kill -0 "$BACKEND_PID" 2>/dev/null; then
-    kill "$BACKEND_PID" 2>/dev/null
-    for _ in $(seq 1 20); do kill -0 "$BACKEND_PID" 2>/dev/null || break; sleep 0.5; done
-    kill -9 "$BACKEND_PID" 2>/dev/null || true
-  fi
+  stop_portal_backend
   # Runs created by the write scenario are removed, so every benchmark reads the same data.
   psql_bench "delete from runs where name like 'bench-write-%'" >/dev/null 2>&1 || true
 }
@@ -97,11 +102,7 @@ psql_bench() { node -e '
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-for _ in $(seq 1 180); do
-  curl -fsS "http://127.0.0.1:$PORT/.backstage/health/v1/readiness" >/dev/null 2>&1 && break
-  kill -0 "$BACKEND_PID" 2>/dev/null || { tail -30 "$LOGS/bench-backend.log" >&2; die "the backend stopped while starting" "read $LOGS/bench-backend.log"; }
-  sleep 1
-done
+wait_portal_backend "$PORT" "$LOGS/bench-backend.log"
 curl -fsS "http://127.0.0.1:$PORT/api/llm-ops/v1/health" >"$DIR/health.json" ||
   die "the llm-ops plugin did not answer" "read $LOGS/bench-backend.log"
 grep -q '"pg"' "$DIR/health.json" || log "warning: the health answer does not name pg: $(cat "$DIR/health.json")"
@@ -116,7 +117,7 @@ cleanup
 trap - EXIT
 
 log "4/4 EXPLAIN (ANALYZE, BUFFERS) of the hot queries"
-node --require "$TRANSFORM" "$ROOT/scripts/bench/explain.cjs" "$DIR/explain.json" >"$DIR/explain.txt" ||
+node --require "$(portal_transform)" "$ROOT/scripts/bench/explain.cjs" "$DIR/explain.json" >"$DIR/explain.txt" ||
   die "EXPLAIN failed" "read $DIR/explain.txt"
 if [ "${BENCH_NO_DOC:-0}" != 1 ]; then
   # report.mjs rewrites the page and keeps only its Findings; the section "llm-ops vs MLflow" is kept too.

@@ -13,6 +13,7 @@
 #        BENCH_MLFLOW_QUERIES (q1a,q1b,q2a,q2b,q3,q3d), BENCH_MLFLOW_WORKERS (1), BENCH_MLFLOW_PORT (7208),
 #        BENCH_MLFLOW_DB (mlflow_bench), BENCH_MLFLOW_RELOAD=1, BENCH_PORT (7207), BENCH_NO_DOC=1.
 source "$(dirname "$0")/../lib/common.sh"
+source "$(dirname "$0")/../lib/backend.sh"
 
 PORT="${BENCH_PORT:-7207}"
 DIR="$TOOLS/bench/mlflow"
@@ -97,28 +98,16 @@ llmOps:
     enabled: false
 YAML
 BENCH_NODE_ENV="${BENCH_NODE_ENV:-production}"
-TRANSFORM="$(cd "$ROOT/packages/backend" && node -p 'require.resolve("@backstage/cli-node/config/nodeTransform.cjs", { paths: [require.resolve("@backstage/cli-module-build/package.json")] })')"
 log "side by side 4/5: starting the backend on 127.0.0.1:$PORT (log: $LOGS/bench-side-by-side-backend.log)"
-(cd "$ROOT/packages/backend" && NODE_ENV="$BENCH_NODE_ENV" LLM_OPS_API_TOKEN="$TOKEN" exec node --enable-source-maps \
-  --require "$TRANSFORM" src/index --config ../../app-config.yaml --config "$DIR/app-config.bench.yaml") \
-  >"$LOGS/bench-side-by-side-backend.log" 2>&1 8>&- &
-BACKEND_PID=$!
+BACKEND_NODE_ENV="$BENCH_NODE_ENV" BACKEND_TOKEN="$TOKEN" start_portal_backend "$LOGS/bench-side-by-side-backend.log" "$DIR/app-config.bench.yaml"
 cleanup() {
-  if kill -0 "$BACKEND_PID" 2>/dev/null; then
-    kill "$BACKEND_PID" 2>/dev/null
-    for _ in $(seq 1 20); do kill -0 "$BACKEND_PID" 2>/dev/null || break; sleep 0.5; done
-    kill -9 "$BACKEND_PID" 2>/dev/null || true
-  fi
+  stop_portal_backend
   bash "$MLFLOW_SERVER" stop
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-for _ in $(seq 1 180); do
-  curl -fsS "http://127.0.0.1:$PORT/.backstage/health/v1/readiness" >/dev/null 2>&1 && break
-  kill -0 "$BACKEND_PID" 2>/dev/null || { tail -30 "$LOGS/bench-side-by-side-backend.log" >&2; die "the backend stopped while starting" "read $LOGS/bench-side-by-side-backend.log"; }
-  sleep 1
-done
+wait_portal_backend "$PORT" "$LOGS/bench-side-by-side-backend.log"
 curl -fsS "http://127.0.0.1:$PORT/api/llm-ops/v1/health" >/dev/null ||
   die "the llm-ops plugin did not answer" "read $LOGS/bench-side-by-side-backend.log"
 

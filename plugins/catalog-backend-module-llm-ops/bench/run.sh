@@ -14,6 +14,7 @@
 # Run from the repository root: bash plugins/catalog-backend-module-llm-ops/bench/run.sh
 HERE="$(cd "$(dirname "$0")" && pwd)"
 source "$HERE/../../../scripts/lib/common.sh"
+source "$ROOT/scripts/lib/backend.sh"
 
 PORT="${BENCH_PORT:-7217}"
 BENCH_DB="${BENCH_DB:-llm_ops_catalog_bench}"
@@ -70,26 +71,12 @@ catalog:
       deltaFrequency: { seconds: 5 }
 YAML
 
-TRANSFORM="$(cd "$ROOT/packages/backend" && node -p 'require.resolve("@backstage/cli-node/config/nodeTransform.cjs", { paths: [require.resolve("@backstage/cli-module-build/package.json")] })')"
 log "2/3 starting the backend on 127.0.0.1:$PORT (log: $LOGS/bench-catalog-backend.log)"
 STARTED_AT="$(node -p 'Date.now()')"
-(cd "$ROOT/packages/backend" && NODE_ENV=production LLM_OPS_API_TOKEN="$TOKEN" exec node --enable-source-maps \
-  --require "$TRANSFORM" src/index --config ../../app-config.yaml --config "$DIR/app-config.bench.yaml") \
-  >"$LOGS/bench-catalog-backend.log" 2>&1 &
-BACKEND_PID=$!
-cleanup() {
-  if kill -0 "$BACKEND_PID" 2>/dev/null; then
-    kill "$BACKEND_PID" 2>/dev/null
-    for _ in $(seq 1 20); do kill -0 "$BACKEND_PID" 2>/dev/null || break; sleep 0.5; done
-    kill -9 "$BACKEND_PID" 2>/dev/null || true
-  fi
-}
+BACKEND_TOKEN="$TOKEN" start_portal_backend "$LOGS/bench-catalog-backend.log" "$DIR/app-config.bench.yaml"
+cleanup() { stop_portal_backend; }
 trap cleanup EXIT
-for _ in $(seq 1 240); do
-  curl -fsS "http://127.0.0.1:$PORT/.backstage/health/v1/readiness" >/dev/null 2>&1 && break
-  kill -0 "$BACKEND_PID" 2>/dev/null || { tail -n 30 "$LOGS/bench-catalog-backend.log" >&2; die "the backend exited during startup" "read $LOGS/bench-catalog-backend.log"; }
-  sleep 0.5
-done
+wait_portal_backend "$PORT" "$LOGS/bench-catalog-backend.log" 120
 READY_AT="$(node -p 'Date.now()')"
 log "backend ready after $(( (READY_AT - STARTED_AT) / 1000 )) s"
 
