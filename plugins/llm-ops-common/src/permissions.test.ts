@@ -47,8 +47,21 @@ describe('llm-ops permissions', () => {
     expect(isResourcePermission(llmOpsPermissionsByResource.run.read)).toBe(
       false,
     );
-    expect(isResourcePermission(llmOpsEndpointPromotePermission)).toBe(false);
-    expect(llmOpsAssetPermissions).toHaveLength(5 * 3);
+    expect(llmOpsAssetPermissions).toHaveLength(5 * 3 + 2);
+  });
+
+  it('makes deploy and promote resource permissions on the endpoint', () => {
+    // Both act on an existing endpoint, so a policy may allow them only to its owners.
+    for (const permission of [
+      llmOpsEndpointDeployPermission,
+      llmOpsEndpointPromotePermission,
+    ]) {
+      expect(
+        isResourcePermission(permission, LLM_OPS_ASSET_RESOURCE_TYPE),
+      ).toBe(true);
+      expect(permission.attributes.action).toBe('update');
+      expect(llmOpsAssetPermissions).toContain(permission);
+    }
   });
 
   it('builds resource refs as kind:id', () => {

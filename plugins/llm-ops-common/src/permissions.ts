@@ -124,24 +124,31 @@ export const llmOpsPermissionsByResource: {
 };
 
 /**
- * Rolling a model version out to an endpoint (a new deployment or a canary).
+ * Rolling a model version out to an existing endpoint (a new deployment or a canary). A resource
+ * permission on that endpoint (`endpoint:<id>`), so a policy may allow it only to the endpoint's
+ * owners.
  *
  * @public
  */
-export const llmOpsEndpointDeployPermission = createPermission({
-  name: 'llm-ops.endpoint.deploy',
-  attributes: { action: 'update' },
-});
+export const llmOpsEndpointDeployPermission: LlmOpsAssetPermission =
+  createPermission({
+    name: 'llm-ops.endpoint.deploy',
+    attributes: { action: 'update' },
+    resourceType: LLM_OPS_ASSET_RESOURCE_TYPE,
+  });
 
 /**
- * Promoting a canary to take all traffic, or rolling it back.
+ * Promoting an endpoint's canary to take all traffic, or rolling it back. A resource permission
+ * on the endpoint, like {@link llmOpsEndpointDeployPermission}.
  *
  * @public
  */
-export const llmOpsEndpointPromotePermission = createPermission({
-  name: 'llm-ops.endpoint.promote',
-  attributes: { action: 'update' },
-});
+export const llmOpsEndpointPromotePermission: LlmOpsAssetPermission =
+  createPermission({
+    name: 'llm-ops.endpoint.promote',
+    attributes: { action: 'update' },
+    resourceType: LLM_OPS_ASSET_RESOURCE_TYPE,
+  });
 
 /**
  * Every permission of the suite, for registration with the permissions framework.
@@ -158,8 +165,7 @@ export const llmOpsPermissions = [
 
 /**
  * The permissions a policy may answer with a condition on the asset (`llm-ops-asset`): read,
- * update and delete of every asset kind. (Deploy and promote stay basic permissions for now:
- * the frontend asks for them without an endpoint.)
+ * update and delete of every asset kind, and deploy and promote of endpoints.
  *
  * @public
  */

@@ -24,6 +24,21 @@ export type GraphNode = {
 /** An edge in the direction data flows: from the input to what was made of it. */
 export type GraphEdge = { from: string; to: string; relation: string };
 
+/** The graph of one resource: its id, the nodes reached and the edges between them. */
+export type LineageGraphResult = {
+  root: string;
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+};
+
+/** The answer for a missing root, and for one the caller may not read: they look alike. */
+export function lineageRootNotFound(
+  type: GraphNodeType,
+  idOrName: string,
+): NotFoundError {
+  return new NotFoundError(`No ${type} with id '${idOrName}'`);
+}
+
 type Hop = { type: GraphNodeType; id: string; relation: string };
 
 // Stored edges point from the actor (run, endpoint, pipeline run) to what it touched; data flows
@@ -47,7 +62,11 @@ const assetKinds = new Set<GraphNodeType>([
 export class LineageGraph {
   constructor(private readonly db: Knex) {}
 
-  async of(type: GraphNodeType, idOrName: string, depth: number) {
+  async of(
+    type: GraphNodeType,
+    idOrName: string,
+    depth: number,
+  ): Promise<LineageGraphResult> {
     const rootId = await this.resolveRoot(type, idOrName);
     const nodes = new Map<string, GraphNode>();
     const edges = new Map<string, GraphEdge>();
@@ -136,7 +155,7 @@ export class LineageGraph {
         .where('assets.kind', type === 'model-version' ? 'model' : 'dataset')
         .first('versions.id as id');
     }
-    if (!row) throw new NotFoundError(`No ${type} with id '${idOrName}'`);
+    if (!row) throw lineageRootNotFound(type, idOrName);
     return row.id;
   }
 

@@ -450,7 +450,7 @@ export class RunStore {
         tags: readJsonColumn<Record<string, string>>(c.tags) ?? {},
         metrics,
         datasetVersionIds: (readJsonColumn<string[]>(c.inputs) ?? [])
-          .filter(id => id !== null)
+          .filter(inputId => inputId !== null)
           .sort(),
         source: sourceFromColumn(c.embedded_source),
       };

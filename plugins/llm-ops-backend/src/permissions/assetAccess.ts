@@ -10,28 +10,14 @@ import {
 } from '@llm-ops/backstage-plugin-llm-ops-common';
 import type { AccessControl } from '../service/access';
 import type { AssetListFilter, AssetStore } from '../database/AssetStore';
-import type { AssetQuery } from './resource';
-import { llmOpsAssetRules } from './rules';
+import { llmOpsAssetRuleset } from './rules';
 import { assetCriteriaFilter } from './assetCriteriaFilter';
 
 // Typed routers narrow params, query and body; these helpers accept any of them.
 type Request = ExpressRequest<any, any, any, any, any>;
 
-const rulesByName = new Map(
-  Object.values(llmOpsAssetRules).map(rule => [rule.name, rule]),
-);
-
-// The policy's conditions as store queries. Lists know the built-in rules; a condition naming
-// another rule is a policy error (answered 500 and logged), never a silently wider list.
-const toAssetQuery = createConditionTransformer<AssetQuery>({
-  getRuleByName(name) {
-    const rule = rulesByName.get(name);
-    if (!rule) {
-      throw new Error(`Unknown llm-ops-asset permission rule '${name}'`);
-    }
-    return rule as any;
-  },
-});
+// The policy's conditions as store queries.
+const toAssetQuery = createConditionTransformer(llmOpsAssetRuleset);
 
 /**
  * The list filter for a read permission: none when the policy allows it outright, the policy's
@@ -50,6 +36,20 @@ export async function assetListFilter(
     throw new NotAllowedError(`Not allowed: ${permission.name}`);
   }
   return assetCriteriaFilter(toAssetQuery(decision.conditions));
+}
+
+/**
+ * The asset store with its lists narrowed to what the caller may read (assetListFilter): for a
+ * list route, `new ModelStore(ctx.db, await visibleAssets(ctx, req, read)).list(query)`.
+ */
+export async function visibleAssets(
+  ctx: { access: AccessControl; assets: AssetStore },
+  req: Request,
+  read: LlmOpsAssetPermission,
+): Promise<AssetStore> {
+  return ctx.assets.withListFilter(
+    await assetListFilter(ctx.access, req, read),
+  );
 }
 
 /** The asset a permission is checked on. */

@@ -1,5 +1,9 @@
 // What adopters need to write permission policies for llm-ops assets.
-export { llmOpsAssetPermissionResourceRef, type AssetQuery } from './resource';
+export {
+  llmOpsAssetPermissionResourceRef,
+  type AssetFacts,
+  type AssetQuery,
+} from './resource';
 export {
   llmOpsAssetConditions,
   createLlmOpsAssetConditionalDecision,

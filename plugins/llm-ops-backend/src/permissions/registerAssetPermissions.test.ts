@@ -61,6 +61,13 @@ describe.each(databases.eachSupportedId())(
         attributes: { action: 'read' },
         resourceType: 'llm-ops-asset',
       });
+      // Deploy and promote act on one endpoint: a policy may put conditions on them.
+      expect(res.body.permissions).toContainEqual({
+        type: 'resource',
+        name: 'llm-ops.endpoint.promote',
+        attributes: { action: 'update' },
+        resourceType: 'llm-ops-asset',
+      });
       // The basic ones that plugin.ts registers are there too.
       expect(res.body.permissions.map((p: any) => p.name)).toContain(
         'llm-ops.model.create',

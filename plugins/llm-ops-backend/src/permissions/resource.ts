@@ -12,13 +12,19 @@ export type AssetQuery =
   | { property: 'tag'; key: string; value?: string };
 
 /**
+ * What the rules look at of an asset: its kind, owner and tags. Narrower than the store's
+ * `Asset`, so that lineage can check many assets loaded in one query without their specs.
+ */
+export type AssetFacts = Pick<Asset, 'kind' | 'owner' | 'tags'>;
+
+/**
  * The `llm-ops-asset` resource type: experiments, models, datasets, endpoints and pipelines.
- * Rules apply to the store's `Asset`; its resource refs are `<kind>:<id or name>`.
+ * Rules apply to an asset's kind, owner and tags; its resource refs are `<kind>:<id or name>`.
  *
  * @public
  */
 export const llmOpsAssetPermissionResourceRef = createPermissionResourceRef<
-  Asset,
+  AssetFacts,
   AssetQuery
 >().with({
   pluginId: 'llm-ops',

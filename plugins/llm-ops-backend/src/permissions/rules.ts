@@ -1,6 +1,14 @@
-import { createPermissionRule } from '@backstage/plugin-permission-node';
+import {
+  createPermissionRule,
+  type PermissionRule,
+  type PermissionRuleset,
+} from '@backstage/plugin-permission-node';
 import { z } from 'zod';
-import { llmOpsAssetPermissionResourceRef } from './resource';
+import {
+  llmOpsAssetPermissionResourceRef,
+  type AssetFacts,
+  type AssetQuery,
+} from './resource';
 
 // Entity refs are case-insensitive in Backstage; owners and claims are compared lowercased
 // (the SQL side does the same, see assetCriteriaFilter).
@@ -63,3 +71,33 @@ export const isKind = createPermissionRule({
 
 /** Every rule of the `llm-ops-asset` resource type. */
 export const llmOpsAssetRules = { isOwner, hasTag, isKind };
+
+type AssetRule = PermissionRule<AssetFacts, AssetQuery, 'llm-ops-asset'>;
+
+// Each rule has its own params type; the framework's helpers validate a condition's params with
+// the rule's schema before applying it, so the rules are looked up without it.
+const rulesByName = new Map<string, AssetRule>(
+  Object.values(llmOpsAssetRules).map(rule => [
+    rule.name,
+    rule as unknown as AssetRule,
+  ]),
+);
+
+/**
+ * The rules by name, for the permission framework's helpers that turn a policy's conditions into
+ * SQL (lists) or evaluate them in memory (lineage). A condition naming another rule is a policy
+ * error (answered 500 and logged), never silently more or less access.
+ */
+export const llmOpsAssetRuleset: PermissionRuleset<
+  AssetFacts,
+  AssetQuery,
+  'llm-ops-asset'
+> = {
+  getRuleByName(name) {
+    const rule = rulesByName.get(name);
+    if (!rule) {
+      throw new Error(`Unknown llm-ops-asset permission rule '${name}'`);
+    }
+    return rule;
+  },
+};

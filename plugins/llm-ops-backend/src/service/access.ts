@@ -11,6 +11,7 @@ import { NotAllowedError } from '@backstage/errors';
 import {
   AuthorizeResult,
   isResourcePermission,
+  type BasicPermission,
   type Permission,
   type PolicyDecision,
   type ResourcePermission,
@@ -62,6 +63,48 @@ export class AccessControl {
       { credentials },
     );
     return { credentials, decision };
+  }
+
+  /**
+   * The policy's decisions on several permissions in one round, in their order: definitive for
+   * basic permissions, possibly CONDITIONAL for resource permissions (asked without a resource).
+   */
+  async decideAll(
+    req: Request,
+    permissions: Permission[],
+  ): Promise<{
+    credentials: BackstageCredentials;
+    decisions: PolicyDecision[];
+  }> {
+    const credentials = await this.credentials(req);
+    const resource: ResourcePermission[] = [];
+    const basic: BasicPermission[] = [];
+    for (const p of permissions) {
+      if (isResourcePermission(p)) resource.push(p);
+      else basic.push(p);
+    }
+    const [conditional, definitive] = await Promise.all([
+      resource.length > 0
+        ? this.permissions.authorizeConditional(
+            resource.map(permission => ({ permission })),
+            { credentials },
+          )
+        : [],
+      basic.length > 0
+        ? this.permissions.authorize(
+            basic.map(permission => ({ permission })),
+            { credentials },
+          )
+        : [],
+    ]);
+    const byName = new Map<string, PolicyDecision>([
+      ...resource.map((p, i) => [p.name, conditional[i]] as const),
+      ...basic.map((p, i) => [p.name, definitive[i]] as const),
+    ]);
+    return {
+      credentials,
+      decisions: permissions.map(p => byName.get(p.name)!),
+    };
   }
 
   /** Whether the permission is allowed on one resource (conditions evaluated against it). */

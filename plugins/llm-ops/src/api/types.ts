@@ -270,7 +270,7 @@ export type LineageNodeType =
 
 /** @public */
 export type LineageNode = {
-  type: LineageNodeType;
+  type: LineageNodeType | 'hidden';
   id: string;
   label: string;
   direction: 'root' | 'upstream' | 'downstream';

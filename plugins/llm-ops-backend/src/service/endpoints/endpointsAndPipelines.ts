@@ -16,6 +16,7 @@ import {
   assetListFilter,
   authorizeAsset,
   authorizeAssetTarget,
+  visibleAssets,
 } from '../../permissions/assetAccess';
 import type { PipelineRunAction } from '../../integrations/OrchestrationWriter';
 import { IntegrationRegistry } from '../integrations';
@@ -146,15 +147,8 @@ export function bindEndpointAndPipelineEndpoints(
   // --- endpoints ---------------------------------------------------------------------------
 
   router.get('/v1/endpoints', async (req, res) => {
-    const filter = await assetListFilter(
-      ctx.access,
-      req,
-      endpointPermissions.read,
-    );
-    const page = await new EndpointStore(
-      ctx.db,
-      ctx.assets.withListFilter(filter),
-    ).list(req.query);
+    const assets = await visibleAssets(ctx, req, endpointPermissions.read);
+    const page = await new EndpointStore(ctx.db, assets).list(req.query);
     sendSuccess(
       res,
       {
@@ -274,7 +268,13 @@ export function bindEndpointAndPipelineEndpoints(
   });
 
   router.post('/v1/endpoints/:idOrName/deploy', async (req, res) => {
-    await ctx.access.authorize(req, llmOpsEndpointDeployPermission);
+    await authorizeAsset(
+      ctx,
+      req,
+      llmOpsEndpointDeployPermission,
+      'endpoint',
+      req.params.idOrName,
+    );
     const { modelVersionId, canaryPercent } = req.body;
     const result = await audited(
       ctx.auditor,
@@ -305,7 +305,13 @@ export function bindEndpointAndPipelineEndpoints(
   });
 
   router.post('/v1/endpoints/:idOrName/promote', async (req, res) => {
-    await ctx.access.authorize(req, llmOpsEndpointPromotePermission);
+    await authorizeAsset(
+      ctx,
+      req,
+      llmOpsEndpointPromotePermission,
+      'endpoint',
+      req.params.idOrName,
+    );
     const result = await audited(
       ctx.auditor,
       req,
@@ -326,7 +332,13 @@ export function bindEndpointAndPipelineEndpoints(
   });
 
   router.post('/v1/endpoints/:idOrName/rollback', async (req, res) => {
-    await ctx.access.authorize(req, llmOpsEndpointPromotePermission);
+    await authorizeAsset(
+      ctx,
+      req,
+      llmOpsEndpointPromotePermission,
+      'endpoint',
+      req.params.idOrName,
+    );
     const result = await audited(
       ctx.auditor,
       req,
@@ -349,15 +361,8 @@ export function bindEndpointAndPipelineEndpoints(
   // --- pipelines ---------------------------------------------------------------------------
 
   router.get('/v1/pipelines', async (req, res) => {
-    const filter = await assetListFilter(
-      ctx.access,
-      req,
-      pipelinePermissions.read,
-    );
-    const page = await new PipelineStore(
-      ctx.db,
-      ctx.assets.withListFilter(filter),
-    ).list(req.query);
+    const assets = await visibleAssets(ctx, req, pipelinePermissions.read);
+    const page = await new PipelineStore(ctx.db, assets).list(req.query);
     sendSuccess(
       res,
       {

@@ -7,7 +7,7 @@ import { principalOf } from '../access';
 import { IdempotencyClaim, type StoredAnswer } from '../idempotency';
 import { assetView } from '../views';
 import { writeAnswer } from '../writeAnswers';
-import { assetListFilter, authorizeAsset } from '../../permissions/assetAccess';
+import { authorizeAsset, visibleAssets } from '../../permissions/assetAccess';
 
 const permissions = llmOpsPermissionsByResource.experiment;
 
@@ -17,10 +17,8 @@ export function bindExperimentEndpoints(
   ctx: EndpointContext,
 ) {
   router.get('/v1/experiments', async (req, res) => {
-    const filter = await assetListFilter(ctx.access, req, permissions.read);
-    const page = await ctx.assets
-      .withListFilter(filter)
-      .list('experiment', req.query);
+    const assets = await visibleAssets(ctx, req, permissions.read);
+    const page = await assets.list('experiment', req.query);
     sendSuccess(
       res,
       {

@@ -8,7 +8,7 @@ import { audited } from '../audit';
 import { principalOf } from '../access';
 import { withIdempotency, type StoredAnswer } from '../idempotency';
 import { assetView } from '../views';
-import { assetListFilter, authorizeAsset } from '../../permissions/assetAccess';
+import { authorizeAsset, visibleAssets } from '../../permissions/assetAccess';
 import type { Version } from '../../database/VersionStore';
 import {
   ModelStore,
@@ -120,15 +120,8 @@ function bindModelEndpoints(
   models: ModelStore,
 ) {
   router.get('/v1/models', async (req, res) => {
-    const filter = await assetListFilter(
-      ctx.access,
-      req,
-      modelPermissions.read,
-    );
-    const page = await new ModelStore(
-      ctx.db,
-      ctx.assets.withListFilter(filter),
-    ).list(req.query);
+    const assets = await visibleAssets(ctx, req, modelPermissions.read);
+    const page = await new ModelStore(ctx.db, assets).list(req.query);
     sendSuccess(
       res,
       {
@@ -438,15 +431,8 @@ function bindDatasetEndpoints(
   datasets: DatasetStore,
 ) {
   router.get('/v1/datasets', async (req, res) => {
-    const filter = await assetListFilter(
-      ctx.access,
-      req,
-      datasetPermissions.read,
-    );
-    const page = await new DatasetStore(
-      ctx.db,
-      ctx.assets.withListFilter(filter),
-    ).list(req.query);
+    const assets = await visibleAssets(ctx, req, datasetPermissions.read);
+    const page = await new DatasetStore(ctx.db, assets).list(req.query);
     sendSuccess(
       res,
       {

@@ -36,7 +36,7 @@ const withCanary = makeEndpoint('chat', {
 });
 
 describe('CanaryActions', () => {
-  it('are hidden without the llm-ops.endpoint.promote permission', async () => {
+  it('are hidden without the llm-ops.endpoint.promote permission on the endpoint', async () => {
     const authorize = jest.fn(() => AuthorizeResult.DENY);
     await renderInTestApp(
       <TestApiProvider
@@ -56,6 +56,8 @@ describe('CanaryActions', () => {
         permission: expect.objectContaining({
           name: 'llm-ops.endpoint.promote',
         }),
+        // Asked on this endpoint, so that a policy can allow it to its owners only.
+        resourceRef: `endpoint:${withCanary.id}`,
       }),
     );
     expect(

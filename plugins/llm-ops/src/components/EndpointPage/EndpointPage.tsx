@@ -12,7 +12,10 @@ import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
-import { llmOpsEndpointPromotePermission } from '@llm-ops/backstage-plugin-llm-ops-common';
+import {
+  llmOpsAssetResourceRef,
+  llmOpsEndpointPromotePermission,
+} from '@llm-ops/backstage-plugin-llm-ops-common';
 import useAsync from 'react-use/esm/useAsync';
 import { llmOpsApiRef } from '../../api/LlmOpsApi';
 import type { Endpoint, OutboxRef } from '../../api/types';
@@ -34,7 +37,8 @@ const conditionState = {
 
 /**
  * Promote (the canary takes all the traffic) and roll back (the canary goes), shown only when
- * there is a canary and the user holds llm-ops.endpoint.promote; the backend checks it again.
+ * there is a canary and the user holds llm-ops.endpoint.promote on this endpoint (a policy may
+ * allow it only to the endpoint's owners); the backend checks it again.
  */
 export const CanaryActions = (props: {
   endpoint: Endpoint;
@@ -44,6 +48,7 @@ export const CanaryActions = (props: {
   const api = useApi(llmOpsApiRef);
   const { allowed } = usePermission({
     permission: llmOpsEndpointPromotePermission,
+    resourceRef: llmOpsAssetResourceRef('endpoint', endpoint.id),
   });
   const [busy, setBusy] = useState<'promote' | 'rollback' | undefined>();
   const [error, setError] = useState<Error | undefined>();

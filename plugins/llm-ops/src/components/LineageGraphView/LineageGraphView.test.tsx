@@ -78,4 +78,33 @@ describe('LineageGraphView', () => {
     // The run page is not mounted in this app: plain text.
     expect(screen.getByText('run-1').closest('a')).toBeNull();
   });
+
+  it('shows a node the caller may not read as hidden, without a link', async () => {
+    // What the backend sends for a node outside the caller's permissions (see the plugin's
+    // README): no name, no real id; the edges keep the graph connected.
+    const withHidden: LineageGraph = {
+      ...graph,
+      nodes: graph.nodes.map(n =>
+        n.id === 'mv'
+          ? { ...n, type: 'hidden', id: 'hidden-1', label: 'hidden' }
+          : n,
+      ),
+      edges: [
+        { from: 'dv', to: 'r1', relation: 'used' },
+        { from: 'r1', to: 'hidden-1', relation: 'produced' },
+        { from: 'hidden-1', to: 'ep', relation: 'serves' },
+      ],
+    };
+    await renderInTestApp(<LineageGraphView graph={withHidden} />, {
+      mountedRoutes: {
+        '/llm-ops/models': modelsRouteRef,
+        '/llm-ops/endpoints': endpointsRouteRef,
+        '/llm-ops/lineage': lineageRouteRef,
+      },
+    });
+    expect(screen.getAllByTestId('llm-ops-lineage-node')).toHaveLength(4);
+    expect(screen.getByText('Hidden')).toBeInTheDocument();
+    expect(screen.getByText('hidden').closest('a')).toBeNull();
+    expect(screen.queryByText('llama v3')).toBeNull();
+  });
 });

@@ -4,7 +4,7 @@ import Paper from '@mui/material/Paper';
 import Typography from '@mui/material/Typography';
 import { alpha, useTheme, type Theme } from '@mui/material/styles';
 import { Link } from '@backstage/core-components';
-import type { LineageGraph, LineageNodeType } from '../../api/types';
+import type { LineageGraph, LineageNode } from '../../api/types';
 import { useLinks } from '../../lib/useLinks';
 import { layoutLineage } from './layout';
 
@@ -15,7 +15,7 @@ const ROW_GAP = 18;
 const HEADER = 28;
 const MAX_LABELLED_EDGES = 12;
 
-const typeLabel: Record<LineageNodeType, string> = {
+const typeLabel: Record<LineageNode['type'], string> = {
   experiment: 'Experiment',
   run: 'Run',
   model: 'Model',
@@ -25,9 +25,11 @@ const typeLabel: Record<LineageNodeType, string> = {
   endpoint: 'Endpoint',
   pipeline: 'Pipeline',
   'pipeline-run': 'Pipeline run',
+  // A node the caller may not read: the server discloses neither its name nor its id.
+  hidden: 'Hidden',
 };
 
-function typeColor(theme: Theme, type: LineageNodeType): string {
+function typeColor(theme: Theme, type: LineageNode['type']): string {
   switch (type) {
     case 'dataset':
     case 'dataset-version':

@@ -3019,12 +3019,31 @@ export const spec = {
           'pipeline-run',
         ],
       },
+      LineageGraphNodeType: {
+        type: 'string',
+        description:
+          'The type of a node in a lineage graph; `hidden` for a node the caller may not read.',
+        enum: [
+          'experiment',
+          'run',
+          'model',
+          'model-version',
+          'dataset',
+          'dataset-version',
+          'endpoint',
+          'pipeline',
+          'pipeline-run',
+          'hidden',
+        ],
+      },
       LineageNode: {
         type: 'object',
         required: ['type', 'id', 'label', 'direction', 'distance'],
+        description:
+          'A resource in the graph. A node the caller may not read is a placeholder of type `hidden`, id `hidden-<n>` (numbered per answer) and label `hidden`, in the place and with the edges of the resource it stands for.',
         properties: {
           type: {
-            $ref: '#/components/schemas/LineageNodeType',
+            $ref: '#/components/schemas/LineageGraphNodeType',
           },
           id: {
             type: 'string',
@@ -4639,7 +4658,7 @@ export const spec = {
       post: {
         operationId: 'DeployEndpoint',
         description:
-          'Rolls a model version out. Without canaryPercent it becomes the stable version with all the traffic; with it, a canary next to the current stable version (409 when there is no stable version yet or the version is already the stable one). Needs the llm-ops.endpoint.deploy permission.',
+          "Rolls a model version out. Without canaryPercent it becomes the stable version with all the traffic; with it, a canary next to the current stable version (409 when there is no stable version yet or the version is already the stable one). Needs the llm-ops.endpoint.deploy permission on the endpoint (a resource permission, so a policy may allow it to the endpoint's owners only; 403 when refused).",
         requestBody: {
           required: true,
           content: {
@@ -4687,7 +4706,7 @@ export const spec = {
       post: {
         operationId: 'PromoteEndpoint',
         description:
-          'The canary becomes the stable version with all the traffic (409 when there is no canary). Needs the llm-ops.endpoint.promote permission.',
+          "The canary becomes the stable version with all the traffic (409 when there is no canary). Needs the llm-ops.endpoint.promote permission on the endpoint (a resource permission, so a policy may allow it to the endpoint's owners only; 403 when refused).",
         responses: {
           '200': {
             description: 'The endpoint with its new desired traffic.',
@@ -4725,7 +4744,7 @@ export const spec = {
       post: {
         operationId: 'RollbackEndpoint',
         description:
-          'Removes the canary; the stable version takes all the traffic again (409 when there is no canary). Needs the llm-ops.endpoint.promote permission.',
+          "Removes the canary; the stable version takes all the traffic again (409 when there is no canary). Needs the llm-ops.endpoint.promote permission on the endpoint (a resource permission, so a policy may allow it to the endpoint's owners only; 403 when refused).",
         responses: {
           '200': {
             description: 'The endpoint with its new desired traffic.',
@@ -5229,7 +5248,7 @@ export const spec = {
       get: {
         operationId: 'GetLineage',
         description:
-          'The upstream and downstream lineage graph of a resource, in the direction data flows (dataset version, pipeline run, run, model version, endpoint). Assets are expanded to their versions or runs.',
+          "The upstream and downstream lineage graph of a resource, in the direction data flows (dataset version, pipeline run, run, model version, endpoint). Assets are expanded to their versions or runs. Each node needs the read permission of the asset it belongs to (a version its model's or dataset's, a run its experiment's and llm-ops.run.read, a pipeline run its pipeline's). The root must be readable; 403 when the policy denies its kind outright, 404 (as for a missing one) when a condition hides it. Any other node the caller may not read is a `hidden` placeholder with no name or id, keeping its place and edges so that the graph stays connected.",
         parameters: [
           {
             name: 'type',

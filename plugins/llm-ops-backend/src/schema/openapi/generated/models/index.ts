@@ -49,6 +49,7 @@ export * from '../models/Lifecycle.model';
 export * from '../models/LineageEdge.model';
 export * from '../models/LineageGraph.model';
 export * from '../models/LineageGraphEnvelope.model';
+export * from '../models/LineageGraphNodeType.model';
 export * from '../models/LineageNode.model';
 export * from '../models/LineageNodeType.model';
 export * from '../models/MetricHistory.model';
