@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { InputError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { AssetStore, type Asset, type AssetListOptions } from './AssetStore';
+import { parseJson } from './conversions';
 import { addLineageEdges, removeLineageEdges } from './lineage';
 import {
   deployCanary,
@@ -91,6 +93,18 @@ export type EndpointPatch = {
 };
 
 export type EndpointListOptions = Omit<AssetListOptions, 'lifecycle'>;
+
+/**
+ * How long a claim on an endpoint (see `EndpointStore.claimChange`) holds. Far longer than one
+ * call to a serving platform may take under its tool policy (timeout per attempt, retries), so
+ * that only a claim whose holder died mid-call runs out.
+ */
+export const CHANGE_CLAIM_STALE_AFTER_MS = 5 * 60_000;
+
+/** Where in the endpoint's spec JSON the claim is kept; the API never shows it. */
+const CHANGE_CLAIM = 'changeClaim';
+
+type ChangeClaim = { token: string; since: number };
 
 const MAX_REPLICAS = 100;
 
@@ -374,6 +388,61 @@ export class EndpointStore {
   }
 
   /**
+   * Claims the endpoint for one change that goes to its serving platform while no transaction
+   * is open (ServingWriter): the claim is committed before the call and released with the
+   * call's outcome; meanwhile every other change of the endpoint is a 409, so two changes
+   * cannot both reach the platform and one of them be lost. A claim older than `staleAfterMs`
+   * was left by a process that died mid-call and is taken over. Call it with the endpoint
+   * locked (`getForUpdate`, in `tx`); answers the claim's token.
+   */
+  async claimChange(
+    endpoint: Endpoint,
+    tx: Knex,
+    staleAfterMs = CHANGE_CLAIM_STALE_AFTER_MS,
+  ): Promise<string> {
+    this.assertUnclaimed(endpoint, staleAfterMs);
+    const token = randomUUID();
+    await this.writeClaim(endpoint.asset.id, { token, since: Date.now() }, tx);
+    return token;
+  }
+
+  /** A 409 while another change of the endpoint waits for its serving platform (`claimChange`). */
+  assertUnclaimed(
+    endpoint: Endpoint,
+    staleAfterMs = CHANGE_CLAIM_STALE_AFTER_MS,
+  ): void {
+    const claim = claimOf(endpoint);
+    if (claim && Date.now() - claim.since < staleAfterMs) {
+      throw new ConflictError(
+        `Endpoint '${endpoint.asset.name}' is being changed by another request, which waits for its serving platform; retry when it has finished`,
+      );
+    }
+  }
+
+  /** Whether the claim `token` still holds the endpoint (a stale one may have been taken over). */
+  holdsClaim(endpoint: Endpoint, token: string): boolean {
+    return claimOf(endpoint)?.token === token;
+  }
+
+  /** Ends the claim `token`; an endpoint deleted since, or claimed by another since, is left alone. */
+  async releaseChange(
+    endpointId: string,
+    token: string,
+    tx: Knex,
+  ): Promise<void> {
+    let current: Endpoint;
+    try {
+      current = await this.lockedGet(endpointId, tx);
+    } catch (error) {
+      if (error instanceof NotFoundError) return;
+      throw error;
+    }
+    if (this.holdsClaim(current, token)) {
+      await this.writeClaim(endpointId, undefined, tx);
+    }
+  }
+
+  /**
    * A model version by llm-ops id: a `versions` row whose asset is a model. Anything else is a
    * 400 naming `field`.
    */
@@ -465,6 +534,24 @@ export class EndpointStore {
   }
 
   /**
+   * Sets or clears the claim in the spec as it is now. Not a change anyone sees: `updated_at`
+   * stays, so lists, sync and the catalog do not take it for one.
+   */
+  private async writeClaim(
+    endpointId: string,
+    claim: ChangeClaim | undefined,
+    tx: Knex,
+  ): Promise<void> {
+    const row = await tx('assets').where({ id: endpointId }).first('spec');
+    const spec = parseJson<Record<string, unknown>>(row?.spec, {});
+    if (claim) spec[CHANGE_CLAIM] = claim;
+    else delete spec[CHANGE_CLAIM];
+    await tx('assets')
+      .where({ id: endpointId })
+      .update({ spec: JSON.stringify(spec) });
+  }
+
+  /**
    * Reads the endpoint for a read-modify-write. On PostgreSQL the row is locked until the
    * transaction ends, so concurrent deploys apply one after the other instead of one
    * overwriting the other; SQLite serialises writers anyway.
@@ -477,6 +564,13 @@ export class EndpointStore {
     }
     return toEndpoint(found);
   }
+}
+
+function claimOf(endpoint: Endpoint): ChangeClaim | undefined {
+  const claim = (endpoint.asset.spec as Record<string, unknown>)[CHANGE_CLAIM];
+  return claim && typeof claim === 'object'
+    ? (claim as ChangeClaim)
+    : undefined;
 }
 
 function toEndpoint(asset: Asset): Endpoint {

@@ -5,12 +5,13 @@ import type {
   ServingAdapter,
   TrafficTarget,
 } from '@llm-ops/backstage-plugin-llm-ops-node';
-import type {
-  Endpoint,
-  EndpointInput,
-  EndpointObserved,
-  EndpointPatch,
-  EndpointStore,
+import {
+  CHANGE_CLAIM_STALE_AFTER_MS,
+  type Endpoint,
+  type EndpointInput,
+  type EndpointObserved,
+  type EndpointPatch,
+  type EndpointStore,
 } from '../database/EndpointStore';
 import type { OutboxEntry, OutboxStore } from '../database/OutboxStore';
 import { upsertSourceRef } from '../database/sourceRefs';
@@ -18,7 +19,7 @@ import { parseJson } from '../database/conversions';
 import type { TrafficEntry } from '../service/traffic';
 import type { ClusterTool, Integrations } from './Integrations';
 import type { WriteResult } from './TrackingWriter';
-import { sendToCluster } from './ClusterOutbox';
+import { EndpointWriteSteps, type Staged } from './EndpointWriteSteps';
 
 export type ServingTool = ClusterTool<ServingAdapter>;
 
@@ -100,50 +101,75 @@ export function servingExternalId(namespace: string | undefined, name: string) {
 
 /**
  * Writes to serving endpoints whose runtime has a serving integration (KServe: `kserve:<cluster>`
- * adapters), per cluster. Each write runs in one transaction: the endpoint is locked, the store
- * computes the desired traffic (its rules: one stable version, at most one canary), the desired
- * state goes to the cluster (`apply`, or `remove` for a delete) through the tool's ToolConnection,
- * and what the cluster answered is recorded as observed. When the cluster is unavailable, or
+ * adapters), per cluster. The store computes the desired traffic (its rules: one stable version,
+ * at most one canary), the desired state goes to the cluster (`apply`, or `remove` for a delete)
+ * through the tool's ToolConnection, and what the cluster answered is recorded as observed. No
+ * transaction is open during the cluster call, and while it is in flight the endpoint is claimed
+ * (other writes to it are a 409): see EndpointWriteSteps. When the cluster is unavailable, or
  * earlier writes for it still wait, the desired change is committed with an outbox entry
  * (`endpoint.apply` / `endpoint.remove`, a full declarative apply each, replayed in order). A
- * 4xx of the API server rolls everything back. Holding the row lock during the call makes
- * concurrent writes to one endpoint reach the cluster in the order they are committed.
+ * 4xx of the API server changes nothing.
  *
  * The builtin runtime, and any runtime no adapter runs, stays a store-only write.
  */
 export class ServingWriter {
+  private readonly steps: EndpointWriteSteps;
+
   constructor(
     private readonly db: Knex,
     private readonly endpoints: EndpointStore,
-    private readonly outbox: OutboxStore,
+    outbox: OutboxStore,
     private readonly integrations: Integrations,
-  ) {}
-
-  /** Creates the endpoint; with an initial version it is applied to its cluster at once. */
-  async create(input: EndpointInput, tx: Knex): Promise<WriteResult<Endpoint>> {
-    const tool = this.integrations.serving(input.runtime, input.cluster);
-    const endpoint = await this.endpoints.create(
-      tool && !input.cluster ? { ...input, cluster: tool.cluster } : input,
-      tx,
+    options: { claimStaleAfterMs?: number } = {},
+  ) {
+    this.steps = new EndpointWriteSteps(
+      db,
+      endpoints,
+      outbox,
+      options.claimStaleAfterMs ?? CHANGE_CLAIM_STALE_AFTER_MS,
     );
-    return this.apply(endpoint, tool, tx);
+  }
+
+  /**
+   * Creates the endpoint; with an initial version it is applied to its cluster at once. It runs
+   * in transactions of its own and calls `commit` in the one that makes the outcome final (to
+   * record an idempotent answer with it); the endpoint is committed, claimed, before the cluster
+   * call and deleted again when the cluster refuses it.
+   */
+  async create(
+    input: EndpointInput,
+    commit: (tx: Knex, result: WriteResult<Endpoint>) => Promise<void>,
+  ): Promise<WriteResult<Endpoint>> {
+    const tool = this.integrations.serving(input.runtime, input.cluster);
+    const stage = (tx: Knex) =>
+      this.endpoints
+        .create(
+          tool && !input.cluster ? { ...input, cluster: tool.cluster } : input,
+          tx,
+        )
+        .then(created => this.stageApply(created, tool, tx));
+    return this.steps.create(
+      stage,
+      (current, tx) => this.stageApply(current, tool, tx),
+      commit,
+    );
   }
 
   deploy(
     idOrName: string,
     request: { modelVersionId: string; canaryPercent?: number },
   ) {
-    return this.change(idOrName, tx =>
-      this.endpoints.deploy(idOrName, request, tx),
+    return this.change(idOrName, (id, tx) =>
+      this.endpoints.deploy(id, request, tx),
     );
   }
 
   promote(idOrName: string) {
-    return this.change(idOrName, tx => this.endpoints.promote(idOrName, tx));
+    return this.change(idOrName, (id, tx) => this.endpoints.promote(id, tx));
   }
 
   rollback(idOrName: string) {
-    return this.change(idOrName, tx => this.endpoints.rollback(idOrName, tx));
+    return this.change(idOrName, (id, tx) => this.endpoints.rollback(id, tx));
   }
 
   /**
@@ -155,8 +181,7 @@ export class ServingWriter {
     idOrName: string,
     patch: EndpointPatch,
   ): Promise<WriteResult<Endpoint>> {
-    return this.db.transaction(async tx => {
-      const current = await this.endpoints.getForUpdate(idOrName, tx);
+    return this.steps.write(idOrName, async (current, tx) => {
       const tool = this.toolFor(current);
       if (tool && current.desired.traffic.length > 0) {
         for (const key of ['cluster', 'namespace'] as const) {
@@ -186,7 +211,7 @@ export class ServingWriter {
         key => patch[key] !== undefined && patch[key] !== before[key],
       );
       // Routed again: a cluster set on an endpoint not deployed yet must be one that is configured.
-      return this.apply(updated, this.toolFor(updated), tx, {
+      return this.stageApply(updated, this.toolFor(updated), tx, {
         skipApply: !reapply,
       });
     });
@@ -194,30 +219,32 @@ export class ServingWriter {
 
   /** Deletes the endpoint; a deployed one is removed from its cluster first. */
   async delete(idOrName: string): Promise<WriteResult<Endpoint>> {
-    return this.db.transaction(async tx => {
-      const current = await this.endpoints.getForUpdate(idOrName, tx);
+    return this.steps.write(idOrName, async (current, tx) => {
       const tool = this.toolFor(current);
+      const deleted = await this.endpoints.delete(current.asset.id, tx);
       if (!tool || current.desired.traffic.length === 0) {
-        return { resource: await this.endpoints.delete(current.asset.id, tx) };
+        return { resource: deleted };
       }
       const ref: ServingRef = {
         name: current.asset.name,
         cluster: tool.cluster,
         ...(current.namespace ? { namespace: current.namespace } : {}),
       };
-      const sent = await sendToCluster(
-        tool,
-        this.outbox,
-        tx,
-        {
-          operation: 'endpoint.remove',
-          resourceId: current.asset.id,
-          payload: { endpoint: ref },
+      return {
+        resource: deleted,
+        send: {
+          tool,
+          entry: {
+            operation: 'endpoint.remove',
+            resourceId: current.asset.id,
+            payload: { endpoint: ref },
+          },
+          call: async () => {
+            await tool.adapter.remove(ref);
+            return undefined;
+          },
         },
-        () => tool.adapter.remove(ref),
-      );
-      const deleted = await this.endpoints.delete(current.asset.id, tx);
-      return { resource: deleted, queued: sent.queued };
+      };
     });
   }
 
@@ -288,27 +315,31 @@ export class ServingWriter {
     return this.integrations.serving(endpoint.runtime, endpoint.cluster);
   }
 
+  /** A change of the desired traffic, applied to the endpoint's cluster. */
   private change(
     idOrName: string,
-    storeChange: (tx: Knex) => Promise<Endpoint>,
+    storeChange: (endpointId: string, tx: Knex) => Promise<Endpoint>,
   ): Promise<WriteResult<Endpoint>> {
-    return this.db.transaction(async tx => {
-      const current = await this.endpoints.getForUpdate(idOrName, tx);
-      const tool = this.toolFor(current);
-      return this.apply(await storeChange(tx), tool, tx);
-    });
+    return this.steps.write(idOrName, async (current, tx) =>
+      this.stageApply(
+        await storeChange(current.asset.id, tx),
+        this.toolFor(current),
+        tx,
+      ),
+    );
   }
 
   /**
-   * Sends the endpoint's desired state to its cluster (nothing to send before a version is
-   * deployed); pins the cluster an endpoint without one was routed to, so that it stays there.
+   * Stages sending the endpoint's desired state to its cluster (nothing to send before a
+   * version is deployed); pins the cluster an endpoint without one was routed to, so that it
+   * stays there.
    */
-  private async apply(
+  private async stageApply(
     endpoint: Endpoint,
     tool: ServingTool | undefined,
     tx: Knex,
     options: { skipApply?: boolean } = {},
-  ): Promise<WriteResult<Endpoint>> {
+  ): Promise<Staged> {
     if (!tool) return { resource: endpoint };
     let current = endpoint;
     if (!current.cluster) {
@@ -330,25 +361,22 @@ export class ServingWriter {
       );
     }
     const input = await this.applyInput(current, tool, tx);
-    const sent = await sendToCluster(
-      tool,
-      this.outbox,
-      tx,
-      {
-        operation: 'endpoint.apply',
-        resourceId: current.asset.id,
-        payload: { endpoint: input },
-      },
-      () => tool.adapter.apply(input),
-    );
-    if (sent.queued) return { resource: current, queued: sent.queued };
+    const endpointId = current.asset.id;
     return {
-      resource: await this.recordState(
-        current.asset.id,
+      resource: current,
+      send: {
         tool,
-        sent.outcome,
-        tx,
-      ),
+        entry: {
+          operation: 'endpoint.apply',
+          resourceId: endpointId,
+          payload: { endpoint: input },
+        },
+        call: async () => {
+          const state = await tool.adapter.apply(input);
+          return commitTx =>
+            this.recordState(endpointId, tool, state, commitTx);
+        },
+      },
     };
   }
 

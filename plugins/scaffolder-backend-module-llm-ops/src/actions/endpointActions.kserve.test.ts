@@ -14,8 +14,10 @@ import {
   startLlmOpsOnKube,
 } from '../__testUtils__/kube';
 import { createEndpointDeployAction } from './endpointDeploy';
-import { createEndpointPromoteAction } from './endpointPromote';
-import { createEndpointRollbackAction } from './endpointRollback';
+import {
+  createEndpointPromoteAction,
+  createEndpointRollbackAction,
+} from './endpointCanary';
 
 jest.setTimeout(120_000);
 

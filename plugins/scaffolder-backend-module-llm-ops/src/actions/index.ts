@@ -2,15 +2,19 @@ export { createExperimentCreateAction } from './experimentCreate';
 export { createDatasetRegisterAction } from './datasetRegister';
 export { createModelRegisterAction } from './modelRegister';
 export { createEndpointDeployAction } from './endpointDeploy';
-export { createEndpointPromoteAction } from './endpointPromote';
-export { createEndpointRollbackAction } from './endpointRollback';
+export {
+  createEndpointPromoteAction,
+  createEndpointRollbackAction,
+} from './endpointCanary';
 export { createPipelineSubmitAction } from './pipelineSubmit';
 
 import type { LlmOpsActionOptions } from '../lib/context';
 import { createDatasetRegisterAction } from './datasetRegister';
 import { createEndpointDeployAction } from './endpointDeploy';
-import { createEndpointPromoteAction } from './endpointPromote';
-import { createEndpointRollbackAction } from './endpointRollback';
+import {
+  createEndpointPromoteAction,
+  createEndpointRollbackAction,
+} from './endpointCanary';
 import { createExperimentCreateAction } from './experimentCreate';
 import { createModelRegisterAction } from './modelRegister';
 import { createPipelineSubmitAction } from './pipelineSubmit';

@@ -1,45 +1,79 @@
 import { ConflictError, InputError } from '@backstage/errors';
-import {
-  createTemplateAction,
-  type TemplateExample,
-} from '@backstage/plugin-scaffolder-node';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import type { LlmOpsClient } from '../client/LlmOpsClient';
+import type { ApiTrafficEntry } from '../client/types';
 import {
   checkpointed,
   clientFor,
   resolveAssetReference,
   setOutputs,
   type LlmOpsActionOptions,
-} from './context';
-import { assetLinks } from './links';
-import { linkOutputs } from './outputs';
+} from '../lib/context';
+import { assetLinks } from '../lib/links';
+import { linkOutputs } from '../lib/outputs';
 import {
   canaryOf,
   describeTraffic,
   endpointOutputs,
   stableOf,
   trafficOutput,
-} from './traffic';
+} from '../lib/traffic';
 import {
   k8sReference,
   MODEL_VERSION,
   parseInput,
   type Zod,
-} from './validation';
+} from '../lib/validation';
+import { canaryExamples } from './endpointCanary.examples';
+
+/** What can be done with an endpoint's canary. */
+export type CanaryVerb = 'promote' | 'rollback';
 
 /**
- * What promote and rollback share: both act on an endpoint's canary, need the
- * llm-ops.endpoint.promote permission, and differ only in which version keeps the traffic.
+ * All that tells promote and rollback apart: the API call, which version keeps the traffic, and
+ * the words that describe it. Both need the llm-ops.endpoint.promote permission.
  */
-export function createCanaryAction(
-  options: LlmOpsActionOptions,
-  spec: {
-    id: string;
-    verb: 'promote' | 'rollback';
+const VERBS: Record<
+  CanaryVerb,
+  {
     description: string;
-    examples: TemplateExample[];
+    past: string;
+    progressive: string;
+    call: (api: LlmOpsClient, endpointId: string) => Promise<unknown>;
+    keeps: (
+      canary: ApiTrafficEntry,
+      stable: ApiTrafficEntry,
+    ) => ApiTrafficEntry;
+  }
+> = {
+  promote: {
+    description:
+      'Promotes the canary of an LLM Ops endpoint: it becomes the stable version with all the traffic. Fails when there is no canary (or it is not the expected version). Needs the llm-ops.endpoint.promote permission of the user running the template.',
+    past: 'promoted',
+    progressive: 'Promoting',
+    call: (api, endpointId) => api.promoteEndpoint(endpointId),
+    keeps: canary => canary,
   },
+  rollback: {
+    description:
+      'Rolls back the canary of an LLM Ops endpoint: the canary is removed and the stable version takes all the traffic again. Fails when there is no canary (or it is not the expected version). Needs the llm-ops.endpoint.promote permission of the user running the template.',
+    past: 'rolled back',
+    progressive: 'Rolling back',
+    call: (api, endpointId) => api.rollbackEndpoint(endpointId),
+    keeps: (_canary, stable) => stable,
+  },
+};
+
+/**
+ * `llm-ops:endpoint:<verb>`: acts on the canary of an endpoint, which must be there (and be the
+ * expected version, when one is given); the version that keeps the traffic gets all of it.
+ */
+export function createEndpointCanaryAction(
+  options: LlmOpsActionOptions,
+  verb: CanaryVerb,
 ) {
-  const { id, verb } = spec;
+  const id = `llm-ops:endpoint:${verb}`;
+  const words = VERBS[verb];
   const input = {
     endpoint: (z: Zod) =>
       k8sReference(z, `The endpoint whose canary to ${verb}.`),
@@ -66,17 +100,15 @@ export function createCanaryAction(
       z.string({ description: 'The version that now takes all the traffic.' }),
     previousCanaryVersion: (z: Zod) =>
       z.string({
-        description: `The canary version that was ${
-          verb === 'promote' ? 'promoted' : 'rolled back'
-        }.`,
+        description: `The canary version that was ${words.past}.`,
       }),
     ...linkOutputs('endpoint'),
   };
 
   return createTemplateAction({
     id,
-    description: spec.description,
-    examples: spec.examples,
+    description: words.description,
+    examples: canaryExamples(verb),
     supportsDryRun: true,
     schema: { input, output },
     async handler(ctx) {
@@ -114,7 +146,7 @@ export function createCanaryAction(
             `The canary of endpoint '${endpoint.name}' is ${canary.modelName} v${canary.version}, not v${values.expectedCanaryVersion}; nothing was changed`,
           );
         }
-        const keeps = verb === 'promote' ? canary : stable;
+        const keeps = words.keeps(canary, stable);
         return {
           endpointId: endpoint.id,
           canary: `${canary.modelName} v${canary.version} (${canary.percent}%)`,
@@ -146,12 +178,9 @@ export function createCanaryAction(
       const done = await checkpointed(ctx, `endpoint-${verb}`, async () => {
         const planned = await plan();
         ctx.logger.info(
-          `${verb === 'promote' ? 'Promoting' : 'Rolling back'} the canary ${
-            planned.canary
-          } of endpoint '${values.endpoint}'`,
+          `${words.progressive} the canary ${planned.canary} of endpoint '${values.endpoint}'`,
         );
-        if (verb === 'promote') await api.promoteEndpoint(planned.endpointId);
-        else await api.rollbackEndpoint(planned.endpointId);
+        await words.call(api, planned.endpointId);
         return planned;
       });
 
@@ -176,4 +205,24 @@ export function createCanaryAction(
       });
     },
   });
+}
+
+/**
+ * `llm-ops:endpoint:promote`: the canary of an endpoint becomes its stable version with all the
+ * traffic.
+ *
+ * @public
+ */
+export function createEndpointPromoteAction(options: LlmOpsActionOptions) {
+  return createEndpointCanaryAction(options, 'promote');
+}
+
+/**
+ * `llm-ops:endpoint:rollback`: removes the canary of an endpoint; its stable version takes all
+ * the traffic again.
+ *
+ * @public
+ */
+export function createEndpointRollbackAction(options: LlmOpsActionOptions) {
+  return createEndpointCanaryAction(options, 'rollback');
 }
