@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import { OWNERS, SCALE, textTable } from './lib.mjs';
+import { machineTicks, ticksOf, ticksOfProcessesNamed } from './procCpu.mjs';
 
 const [base, outFile] = process.argv.slice(2);
 const token = process.env.BENCH_TOKEN;
@@ -196,16 +197,34 @@ const scenarios = [
   },
 ].filter(s => !only || only.has(s.key));
 
-function cpuTicks(pid) {
-  try {
-    const fields = fs
-      .readFileSync(`/proc/${pid}/stat`, 'utf8')
-      .split(') ')[1]
-      .split(' ');
-    return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks
-  } catch {
-    return undefined;
-  }
+// Where the machine's CPU went during a measurement: the backend, PostgreSQL, this load
+// generator (it shares the machine), and the share of all cores that was busy.
+function cpuSnapshot() {
+  return {
+    backend: backendPid ? ticksOf(backendPid) : undefined,
+    postgres: ticksOfProcessesNamed('postgres'),
+    self: process.cpuUsage(),
+    machine: machineTicks(),
+  };
+}
+
+function cpuShares(before, after, elapsed) {
+  const percent = ticks => Math.round((ticks / 100 / elapsed) * 100);
+  const self = process.cpuUsage(before.self);
+  const idle = after.machine.idle - before.machine.idle;
+  const total = after.machine.total - before.machine.total;
+  return {
+    backendCpuPercent:
+      before.backend !== undefined && after.backend !== undefined
+        ? percent(after.backend - before.backend)
+        : null,
+    postgresCpuPercent: percent(after.postgres - before.postgres),
+    loadGeneratorCpuPercent: Math.round(
+      ((self.user + self.system) / 1e6 / elapsed) * 100,
+    ),
+    // Of all cores: 100 % means every core was busy the whole time.
+    machineBusyPercent: total > 0 ? Math.round((1 - idle / total) * 100) : null,
+  };
 }
 
 function percentile(sorted, p) {
@@ -223,7 +242,7 @@ async function runScenario(scenario, clients, seconds, warmup) {
   const warmEnd = startAt + warmup * 1000;
   const end = warmEnd + seconds * 1000;
   let measureStart;
-  let ticks0;
+  let cpu0;
   const load0 = os.loadavg()[0];
   const worker = async () => {
     for (;;) {
@@ -232,7 +251,7 @@ async function runScenario(scenario, clients, seconds, warmup) {
       if (phase === 'warmup' && t >= warmEnd) {
         phase = 'measure';
         measureStart = t;
-        ticks0 = backendPid ? cpuTicks(backendPid) : undefined;
+        cpu0 = cpuSnapshot();
       }
       const measured = phase === 'measure';
       try {
@@ -252,7 +271,7 @@ async function runScenario(scenario, clients, seconds, warmup) {
   };
   await Promise.all(Array.from({ length: clients }, worker));
   const elapsed = (performance.now() - (measureStart ?? startAt)) / 1000;
-  const ticks1 = backendPid ? cpuTicks(backendPid) : undefined;
+  const cpu1 = cpuSnapshot();
   const sorted = [...latencies].sort((a, b) => a - b);
   const round = x => Math.round(x * 10) / 10;
   return {
@@ -269,10 +288,14 @@ async function runScenario(scenario, clients, seconds, warmup) {
     p95: round(percentile(sorted, 95)),
     p99: round(percentile(sorted, 99)),
     max: round(sorted[sorted.length - 1] ?? NaN),
-    backendCpuPercent:
-      ticks0 !== undefined && ticks1 !== undefined
-        ? Math.round(((ticks1 - ticks0) / 100 / elapsed) * 100)
-        : null,
+    ...(cpu0
+      ? cpuShares(cpu0, cpu1, elapsed)
+      : {
+          backendCpuPercent: null,
+          postgresCpuPercent: null,
+          loadGeneratorCpuPercent: null,
+          machineBusyPercent: null,
+        }),
     loadavg1mBefore: round(load0),
     loadavg1mAfter: round(os.loadavg()[0]),
   };
@@ -291,6 +314,9 @@ const tableOf = results =>
       'p99 ms',
       'max ms',
       'backend CPU %',
+      'PostgreSQL CPU %',
+      'load generator CPU %',
+      'machine busy %',
     ],
     ...results.map(r => [
       `${r.key} ${r.name}`,
@@ -303,6 +329,9 @@ const tableOf = results =>
       r.p99.toFixed(1),
       r.max.toFixed(1),
       r.backendCpuPercent ?? '-',
+      r.postgresCpuPercent ?? '-',
+      r.loadGeneratorCpuPercent ?? '-',
+      r.machineBusyPercent ?? '-',
     ]),
   ]);
 

@@ -95,6 +95,9 @@ const resultTable = results =>
         'p99 ms',
         'max ms',
         'backend CPU',
+        'PostgreSQL CPU',
+        'load generator CPU',
+        'machine busy',
         'load avg',
         `p99 < ${BUDGET_MS} ms`,
       ],
@@ -108,12 +111,17 @@ const resultTable = results =>
         ms(r.p95),
         ms(r.p99),
         ms(r.max),
-        r.backendCpuPercent === null ? '-' : `${r.backendCpuPercent} %`,
+        ...[
+          r.backendCpuPercent,
+          r.postgresCpuPercent,
+          r.loadGeneratorCpuPercent,
+          r.machineBusyPercent,
+        ].map(p => (p === null || p === undefined ? '-' : `${p} %`)),
         `${r.loadavg1mBefore} → ${r.loadavg1mAfter}`,
         verdict(r),
       ]),
     ],
-    [, 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    [, 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
   );
 
 const topBuffers = plan =>
@@ -215,7 +223,9 @@ What it does (\`scripts/bench/run.sh\`):
    }\`,
    and \`backend.database.plugin.llm-ops.connection.database: ${BENCH_DB}\` (Backstage 1.55's per-plugin override;
    the other plugins get databases prefixed \`${BENCH_DB}_\`). The llm-ops plugin uses Backstage's default knex
-   pool (at most 10 connections). It runs with the CLI's TypeScript loader but without its file watcher.
+   pool (at most 10 connections). It runs with the CLI's TypeScript loader but without its file watcher
+   (\`scripts/lib/backend.sh\`), and with the catalog's llm-ops entity provider on a manual trigger: it would
+   otherwise mirror the 11,000 assets into the catalog in the process under test, during the measurements.
 3. **Load** (\`load.mjs\`): per scenario, ${
   load.concurrency
 } closed-loop clients (each sends its next request when the previous
@@ -232,7 +242,9 @@ What it does (\`scripts/bench/run.sh\`):
 5. Stops the backend (PostgreSQL keeps running) and deletes the runs the write scenario created.
 
 Knobs: \`BENCH_CONCURRENCY\`, \`BENCH_DURATION\`, \`BENCH_WARMUP\`, \`BENCH_SERIAL_DURATION\`, \`BENCH_SCENARIOS\`
-(e.g. \`b1,b2\`), \`BENCH_PORT\`, \`BENCH_NODE_ENV\`, \`BENCH_NO_DOC=1\` (leave this page alone).
+(e.g. \`b1,b2\`), \`BENCH_PORT\`, \`BENCH_NODE_ENV\`, \`BENCH_NO_DOC=1\` (leave this page alone),
+\`BENCH_CPU_PROFILE=1\` (a V8 CPU profile of the backend in \`.tools/bench/profiles\`; \`node scripts/bench/profile-summary.mjs
+FILE --from S --to S\` sums it up by package and function for a window of seconds).
 
 ## Last run
 
@@ -240,9 +252,10 @@ Knobs: \`BENCH_CONCURRENCY\`, \`BENCH_DURATION\`, \`BENCH_WARMUP\`, \`BENCH_SERI
   /\.\d+Z$/,
   'Z',
 )} (load phase: ${load.startedAt ?? '?'} to ${load.finishedAt ?? '?'})
-- Machine: ${os.availableParallelism()} cores (${cpuModel}), ${ramGiB} GiB RAM, Linux ${os.release()}; **shared**: other
-  engineers' test runs were using the same cores, so the 1-minute load average is printed next to each
-  scenario (before → after). With 2 cores, a load average above 2 means the benchmark got a fraction of them.
+- Machine: ${os.availableParallelism()} cores (${cpuModel}), ${ramGiB} GiB RAM, Linux ${os.release()}. The backend,
+  PostgreSQL and the load generator share it: each scenario shows the CPU of each (100 % = one core)
+  and how busy the machine was (100 % = all cores, the whole time; anything else running counts too),
+  and the 1-minute load average (before → after).
 - PostgreSQL ${version} on loopback (${Object.entries(settings)
   .map(([k, v]) => `${k} ${v}`)
   .join(', ')})

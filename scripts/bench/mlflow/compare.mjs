@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import { SCALE, dbUrl, pg, textTable } from '../lib.mjs';
+import { ticksOf } from '../procCpu.mjs';
 
 const [llmBase, mlflowBase, outFile] = process.argv.slice(2);
 const token = process.env.BENCH_TOKEN;
@@ -294,18 +295,6 @@ async function checkSameAnswers(query) {
     }
   }
   return checks;
-}
-
-function ticksOf(pid) {
-  try {
-    const fields = fs
-      .readFileSync(`/proc/${pid}/stat`, 'utf8')
-      .split(') ')[1]
-      .split(' ');
-    return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks
-  } catch {
-    return undefined;
-  }
 }
 
 /** The process and its descendants (MLflow's CLI starts uvicorn as a child). */

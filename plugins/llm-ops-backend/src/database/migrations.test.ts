@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/realServices';
 import { migrationsDir } from './migrate';
 
@@ -19,6 +20,20 @@ const tables = [
   'lineage_edges',
   'idempotency_keys',
 ];
+
+/** Names of the indexes on `assets`, on either engine. */
+async function assetIndexes(knex: Knex): Promise<string[]> {
+  if (knex.client.config.client.includes('sqlite')) {
+    const rows = await knex('sqlite_master')
+      .where({ type: 'index', tbl_name: 'assets' })
+      .select('name');
+    return rows.map(r => r.name);
+  }
+  const rows = await knex('pg_indexes')
+    .where({ tablename: 'assets' })
+    .select('indexname');
+  return rows.map(r => r.indexname);
+}
 
 describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
   it('migrate up, hold data, migrate down and up again', async () => {
@@ -85,7 +100,21 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
       'a1',
     );
 
-    // Step down one migration at a time: the outbox first, then the read model.
+    // Step down one migration at a time: the owner-order indexes, the outbox, the read model.
+    const ownerIndexes = [
+      'assets_kind_owner_created_idx',
+      'assets_kind_owner_updated_idx',
+    ];
+    expect(await assetIndexes(knex)).toEqual(
+      expect.arrayContaining(ownerIndexes),
+    );
+    expect(await assetIndexes(knex)).not.toContain('assets_kind_owner_idx');
+    await knex.migrate.down({ directory: migrationsDir });
+    expect(await assetIndexes(knex)).not.toEqual(
+      expect.arrayContaining([ownerIndexes[0]]),
+    );
+    expect(await assetIndexes(knex)).toContain('assets_kind_owner_idx');
+
     const outboxTables = ['outbox', 'sync_state'];
     for (const table of outboxTables)
       expect(await knex.schema.hasTable(table)).toBe(true);
@@ -99,8 +128,12 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
 
     await knex.migrate.up({ directory: migrationsDir });
     await knex.migrate.up({ directory: migrationsDir });
+    await knex.migrate.up({ directory: migrationsDir });
     for (const table of [...tables, ...outboxTables])
       expect(await knex.schema.hasTable(table)).toBe(true);
+    expect(await assetIndexes(knex)).toEqual(
+      expect.arrayContaining(ownerIndexes),
+    );
     expect(await knex('assets').count({ n: '*' })).toEqual([
       { n: expect.anything() },
     ]);
