@@ -38,47 +38,7 @@ node "$ROOT/scripts/bench/seed.mjs" "$DIR/seed.json" || die "seeding failed" "re
 
 require_free_port "$PORT" "the backend under benchmark (set BENCH_PORT to use another port)"
 TOKEN="bench-$(node -e 'process.stdout.write(require("crypto").randomBytes(12).toString("hex"))')"
-# Every other plugin's database gets the prefix llm_ops_bench_ (catalog, scaffolder, ...), so the
-# benchmark never touches databases that tests or a running portal use.
-cat >"$DIR/app-config.bench.yaml" <<YAML
-backend:
-  baseUrl: http://127.0.0.1:$PORT
-  listen:
-    port: $PORT
-    host: 127.0.0.1
-  database:
-    client: pg
-    connection:
-      host: $PG_HOST
-      port: $PG_PORT
-      user: postgres
-    prefix: ${BENCH_DB}_
-    plugin:
-      llm-ops:
-        connection:
-          database: $BENCH_DB
-  auth:
-    externalAccess:
-      - type: static
-        options:
-          token: $TOKEN
-          subject: bench
-catalog:
-  locations: []
-  providers:
-    # The catalog module's entity provider would otherwise mirror the 11,000 assets into the catalog, in
-    # this same process and during the measurements (a full sync 5 s after start, then a poll every 5 s);
-    # its own benchmark is plugins/catalog-backend-module-llm-ops/bench/run.sh.
-    llmOps:
-      schedule:
-        frequency: { trigger: manual }
-        timeout: { minutes: 10 }
-      deltaFrequency: false
-llmOps:
-  # The bench database holds the benchmark's data set only.
-  demoData:
-    enabled: false
-YAML
+write_bench_backend_config "$DIR/app-config.bench.yaml" "$PORT" "$PG_HOST" "$PG_PORT" "$BENCH_DB" "$TOKEN"
 
 BENCH_NODE_ENV="${BENCH_NODE_ENV:-production}"
 export BENCH_NODE_ENV

@@ -57,46 +57,7 @@ log "MLflow ready on $MLFLOW_URL after $((SECONDS - load_started)) s (load inclu
 
 require_free_port "$PORT" "the backend under benchmark (set BENCH_PORT to use another port)"
 TOKEN="bench-$(node -e 'process.stdout.write(require("crypto").randomBytes(12).toString("hex"))')"
-# The backend configuration of scripts/bench/run.sh (the llm-ops plugin on the bench database, the other
-# plugins on databases prefixed ${BENCH_DB}_, a static token, no demo data), plus the catalog's llm-ops
-# entity provider turned off (below).
-cat >"$DIR/app-config.bench.yaml" <<YAML
-backend:
-  baseUrl: http://127.0.0.1:$PORT
-  listen:
-    port: $PORT
-    host: 127.0.0.1
-  database:
-    client: pg
-    connection:
-      host: $PG_HOST
-      port: $PG_PORT
-      user: postgres
-    prefix: ${BENCH_DB}_
-    plugin:
-      llm-ops:
-        connection:
-          database: $BENCH_DB
-  auth:
-    externalAccess:
-      - type: static
-        options:
-          token: $TOKEN
-          subject: bench
-catalog:
-  locations: []
-  providers:
-    # The catalog module's entity provider would otherwise mirror the 11,000 assets into the catalog, in
-    # this same process and during the measurements (a full sync 5 s after start, then a poll every 5 s).
-    llmOps:
-      schedule:
-        frequency: { trigger: manual }
-        timeout: { minutes: 10 }
-      deltaFrequency: false
-llmOps:
-  demoData:
-    enabled: false
-YAML
+write_bench_backend_config "$DIR/app-config.bench.yaml" "$PORT" "$PG_HOST" "$PG_PORT" "$BENCH_DB" "$TOKEN"
 BENCH_NODE_ENV="${BENCH_NODE_ENV:-production}"
 log "side by side 4/5: starting the backend on 127.0.0.1:$PORT (log: $LOGS/bench-side-by-side-backend.log)"
 BACKEND_NODE_ENV="$BENCH_NODE_ENV" BACKEND_TOKEN="$TOKEN" start_portal_backend "$LOGS/bench-side-by-side-backend.log" "$DIR/app-config.bench.yaml"

@@ -53,3 +53,50 @@ stop_portal_backend() {
     kill -9 "$BACKEND_PID" 2>/dev/null || true
   fi
 }
+
+# write_bench_backend_config FILE PORT PG_HOST PG_PORT DATABASE TOKEN: the configuration of the
+# benchmarks' backend: the llm-ops plugin on DATABASE and every other plugin on databases prefixed
+# DATABASE_ (catalog, scaffolder, ...: never the databases tests or a running portal use), a static
+# token, no demo data, and the catalog's llm-ops entity provider on a manual trigger: it would
+# otherwise mirror the 11,000 assets into the catalog, in the process under test and during the
+# measurements (a full sync 5 s after start, then a poll every 5 s). The provider's own benchmark
+# is plugins/catalog-backend-module-llm-ops/bench/run.sh.
+write_bench_backend_config() {
+  local file="$1" port="$2" pg_host="$3" pg_port="$4" database="$5" token="$6"
+  cat >"$file" <<YAML
+backend:
+  baseUrl: http://127.0.0.1:$port
+  listen:
+    port: $port
+    host: 127.0.0.1
+  database:
+    client: pg
+    connection:
+      host: $pg_host
+      port: $pg_port
+      user: postgres
+    prefix: ${database}_
+    plugin:
+      llm-ops:
+        connection:
+          database: $database
+  auth:
+    externalAccess:
+      - type: static
+        options:
+          token: $token
+          subject: bench
+catalog:
+  locations: []
+  providers:
+    llmOps:
+      schedule:
+        frequency: { trigger: manual }
+        timeout: { minutes: 10 }
+      deltaFrequency: false
+llmOps:
+  # The bench database holds the benchmark's data set only.
+  demoData:
+    enabled: false
+YAML
+}

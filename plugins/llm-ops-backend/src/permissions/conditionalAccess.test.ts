@@ -4,11 +4,7 @@ import {
   isResourcePermission,
   type PolicyDecision,
 } from '@backstage/plugin-permission-common';
-import type {
-  PermissionPolicy,
-  PolicyQuery,
-  PolicyQueryUser,
-} from '@backstage/plugin-permission-node';
+import type { PermissionPolicy } from '@backstage/plugin-permission-node';
 import {
   LLM_OPS_ASSET_RESOURCE_TYPE,
   llmOpsPermissionsByResource,
@@ -20,31 +16,17 @@ import {
   llmOpsAssetConditions,
 } from './conditionExports';
 import { startWithPolicy } from './__testUtils__/startWithPolicy';
+import {
+  ALICE,
+  BOB,
+  ownerPolicy,
+  ownership,
+} from './__testUtils__/ownerPolicy';
 
 jest.setTimeout(120_000);
 
 const databases = createTestDatabases();
 const v1 = '/api/llm-ops/v1';
-const ALICE = 'user:default/alice';
-const BOB = 'user:default/bob';
-// Alice's claims: herself and her team, as the catalog's ownershipEntityRefs would say.
-const ownership = { [ALICE]: [ALICE, 'group:default/NLP'] };
-
-/** Users see, change and delete what they (or their groups) own; everything else is allowed. */
-const ownerPolicy: PermissionPolicy = {
-  async handle(request: PolicyQuery, user?: PolicyQueryUser) {
-    if (isResourcePermission(request.permission, LLM_OPS_ASSET_RESOURCE_TYPE)) {
-      return createLlmOpsAssetConditionalDecision(
-        request.permission,
-        llmOpsAssetConditions.isOwner({
-          claims: user?.info.ownershipEntityRefs ?? [],
-        }),
-      );
-    }
-    return { result: AuthorizeResult.ALLOW };
-  },
-};
-
 /** Reads of anything tagged visibility=public or owned; no conditions on other actions. */
 const publicOrOwnedPolicy: PermissionPolicy = {
   async handle(request, user): Promise<PolicyDecision> {

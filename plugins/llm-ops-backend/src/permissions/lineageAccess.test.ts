@@ -1,47 +1,23 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
-import {
-  AuthorizeResult,
-  isResourcePermission,
-} from '@backstage/plugin-permission-common';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { PermissionPolicy } from '@backstage/plugin-permission-node';
-import {
-  LLM_OPS_ASSET_RESOURCE_TYPE,
-  llmOpsPermissionsByResource,
-} from '@llm-ops/backstage-plugin-llm-ops-common';
+import { llmOpsPermissionsByResource } from '@llm-ops/backstage-plugin-llm-ops-common';
 import type { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/realServices';
 import { specCheckedClient } from '../__testUtils__/specCheckedClient';
 import { addLineageEdges } from '../database/lineage';
-import {
-  createLlmOpsAssetConditionalDecision,
-  llmOpsAssetConditions,
-} from './conditionExports';
 import { startWithPolicy } from './__testUtils__/startWithPolicy';
+import {
+  ALICE,
+  BOB,
+  ownerPolicy,
+  ownership,
+} from './__testUtils__/ownerPolicy';
 
 jest.setTimeout(120_000);
 
 const databases = createTestDatabases();
 const v1 = '/api/llm-ops/v1';
-const ALICE = 'user:default/alice';
-const BOB = 'user:default/bob';
-// Alice's claims: herself and her team, as the catalog's ownershipEntityRefs would say.
-const ownership = { [ALICE]: [ALICE, 'group:default/NLP'] };
-
-/** Users see, change and delete what they (or their groups) own; the rest is allowed. */
-const ownerPolicy: PermissionPolicy = {
-  async handle(request, user) {
-    if (isResourcePermission(request.permission, LLM_OPS_ASSET_RESOURCE_TYPE)) {
-      return createLlmOpsAssetConditionalDecision(
-        request.permission,
-        llmOpsAssetConditions.isOwner({
-          claims: user?.info.ownershipEntityRefs ?? [],
-        }),
-      );
-    }
-    return { result: AuthorizeResult.ALLOW };
-  },
-};
-
 /** Everything allowed but the one permission. */
 const denying = (name: string): PermissionPolicy => ({
   async handle(request) {

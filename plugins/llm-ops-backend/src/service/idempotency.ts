@@ -133,3 +133,34 @@ export async function withIdempotency(
     throw error;
   }
 }
+
+/**
+ * withIdempotency for a create whose writer runs its own short transactions (the tool is called
+ * outside any transaction): `create` hands its answer to `commit` inside the transaction that
+ * makes the outcome final, where it is recorded with the writes. A retry gets the first answer;
+ * a failed create releases the claim.
+ */
+export async function withIdempotentCommit(
+  db: Knex,
+  req: Request,
+  principal: string,
+  key: string | undefined,
+  create: (
+    commit: (tx: Knex, answer: StoredAnswer) => Promise<void>,
+  ) => Promise<unknown>,
+): Promise<StoredAnswer> {
+  const claim = await IdempotencyClaim.begin(db, req, principal, key);
+  if (claim.replay) return claim.replay;
+  let answer: StoredAnswer | undefined;
+  try {
+    await create(async (tx, committed) => {
+      answer = committed;
+      await claim.record(tx, committed);
+    });
+  } catch (error) {
+    await claim.release();
+    throw error;
+  }
+  if (!answer) throw new Error('The create ended without committing an answer');
+  return answer;
+}

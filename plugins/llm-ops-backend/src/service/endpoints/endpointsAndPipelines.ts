@@ -9,11 +9,7 @@ import type { EndpointContext } from '../context';
 import { sendSuccess } from '../envelope';
 import { audited } from '../audit';
 import { principalOf } from '../access';
-import {
-  IdempotencyClaim,
-  withIdempotency,
-  type StoredAnswer,
-} from '../idempotency';
+import { withIdempotency, withIdempotentCommit } from '../idempotency';
 import { assetView } from '../views';
 import { writeAnswer } from '../writeAnswers';
 import {
@@ -169,50 +165,40 @@ export function bindEndpointAndPipelineEndpoints(
       req,
       endpointPermissions.create,
     );
-    // The cluster is called outside any transaction (ServingWriter.create): the idempotency
-    // claim is recorded in the short transaction that writes the endpoint.
-    const claim = await IdempotencyClaim.begin(
+    // The cluster is called outside any transaction (ServingWriter.create): the idempotent
+    // answer is recorded in the short transaction that makes the outcome final.
+    const answer = await withIdempotentCommit(
       ctx.db,
       req,
       principalOf(credentials),
       req.header('idempotency-key'),
+      commit =>
+        audited(
+          ctx.auditor,
+          req,
+          'endpoint-create',
+          {
+            name: req.body.name,
+            runtime: req.body.runtime,
+            modelVersionId: req.body.modelVersionId ?? null,
+          },
+          async () => {
+            const result = await ctx.serving.create(req.body, (tx, written) =>
+              commit(
+                tx,
+                writeAnswer(
+                  written,
+                  endpointView,
+                  201,
+                  `Endpoint '${written.resource.asset.name}' created`,
+                ),
+              ),
+            );
+            return { id: result.resource.asset.id };
+          },
+        ),
     );
-    if (claim.replay) {
-      res.status(claim.replay.status).json(claim.replay.body as any);
-      return;
-    }
-    let answer: StoredAnswer | undefined;
-    try {
-      await audited(
-        ctx.auditor,
-        req,
-        'endpoint-create',
-        {
-          name: req.body.name,
-          runtime: req.body.runtime,
-          modelVersionId: req.body.modelVersionId ?? null,
-        },
-        async () => {
-          const result = await ctx.serving.create(
-            req.body,
-            async (tx, written) => {
-              answer = writeAnswer(
-                written,
-                endpointView,
-                201,
-                `Endpoint '${written.resource.asset.name}' created`,
-              );
-              await claim.record(tx, answer);
-            },
-          );
-          return { id: result.resource.asset.id };
-        },
-      );
-    } catch (error) {
-      await claim.release();
-      throw error;
-    }
-    res.status(answer!.status).json(answer!.body as any);
+    res.status(answer.status).json(answer.body as any);
   });
 
   router.get('/v1/endpoints/:idOrName', async (req, res) => {

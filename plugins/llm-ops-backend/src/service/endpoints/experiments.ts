@@ -4,7 +4,7 @@ import type { EndpointContext } from '../context';
 import { sendSuccess } from '../envelope';
 import { audited } from '../audit';
 import { principalOf } from '../access';
-import { IdempotencyClaim, type StoredAnswer } from '../idempotency';
+import { withIdempotentCommit } from '../idempotency';
 import { assetView } from '../views';
 import { writeAnswer } from '../writeAnswers';
 import { authorizeAsset, visibleAssets } from '../../permissions/assetAccess';
@@ -32,44 +32,36 @@ export function bindExperimentEndpoints(
 
   router.post('/v1/experiments', async (req, res) => {
     const credentials = await ctx.access.authorize(req, permissions.create);
-    const claim = await IdempotencyClaim.begin(
+    const answer = await withIdempotentCommit(
       ctx.db,
       req,
       principalOf(credentials),
       req.header('idempotency-key'),
+      commit =>
+        audited(
+          ctx.auditor,
+          req,
+          'experiment-create',
+          { name: req.body.name },
+          async () => {
+            const result = await ctx.tracking.createExperiment(
+              req.body,
+              (tx, written) =>
+                commit(
+                  tx,
+                  writeAnswer(
+                    written,
+                    assetView,
+                    201,
+                    `Experiment '${written.resource.name}' created`,
+                  ),
+                ),
+            );
+            return { id: result.resource.id };
+          },
+        ),
     );
-    if (claim.replay) {
-      res.status(claim.replay.status).json(claim.replay.body as any);
-      return;
-    }
-    let answer: StoredAnswer | undefined;
-    try {
-      await audited(
-        ctx.auditor,
-        req,
-        'experiment-create',
-        { name: req.body.name },
-        async () => {
-          const result = await ctx.tracking.createExperiment(
-            req.body,
-            async (tx, written) => {
-              answer = writeAnswer(
-                written,
-                assetView,
-                201,
-                `Experiment '${written.resource.name}' created`,
-              );
-              await claim.record(tx, answer);
-            },
-          );
-          return { id: result.resource.id };
-        },
-      );
-    } catch (error) {
-      await claim.release();
-      throw error;
-    }
-    res.status(answer!.status).json(answer!.body as any);
+    res.status(answer.status).json(answer.body as any);
   });
 
   router.get('/v1/experiments/:idOrName', async (req, res) => {

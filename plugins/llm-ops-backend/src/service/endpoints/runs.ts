@@ -4,7 +4,7 @@ import type { EndpointContext } from '../context';
 import { sendSuccess } from '../envelope';
 import { audited } from '../audit';
 import { principalOf } from '../access';
-import { IdempotencyClaim, type StoredAnswer } from '../idempotency';
+import { withIdempotentCommit } from '../idempotency';
 import { writeAnswer } from '../writeAnswers';
 import type { StoredRun } from '../../database/RunStore';
 import { MetricHistory } from '../../database/MetricHistory';
@@ -93,48 +93,38 @@ export function bindRunEndpoints(router: ApiRouter, ctx: EndpointContext) {
 
   router.post('/v1/runs', async (req, res) => {
     const credentials = await ctx.access.authorize(req, permissions.create);
-    const claim = await IdempotencyClaim.begin(
+    const answer = await withIdempotentCommit(
       ctx.db,
       req,
       principalOf(credentials),
       req.header('idempotency-key'),
+      commit =>
+        audited(
+          ctx.auditor,
+          req,
+          'run-create',
+          { experiment: req.body.experimentId },
+          async () => {
+            const input = {
+              ...req.body,
+              startTime: toMillis(req.body.startTime) ?? undefined,
+            };
+            const result = await ctx.tracking.createRun(input, (tx, written) =>
+              commit(
+                tx,
+                writeAnswer(
+                  written,
+                  runView,
+                  201,
+                  `Run '${written.resource.name}' created`,
+                ),
+              ),
+            );
+            return { id: result.resource.id };
+          },
+        ),
     );
-    if (claim.replay) {
-      res.status(claim.replay.status).json(claim.replay.body as any);
-      return;
-    }
-    let answer: StoredAnswer | undefined;
-    try {
-      await audited(
-        ctx.auditor,
-        req,
-        'run-create',
-        { experiment: req.body.experimentId },
-        async () => {
-          const input = {
-            ...req.body,
-            startTime: toMillis(req.body.startTime) ?? undefined,
-          };
-          const result = await ctx.tracking.createRun(
-            input,
-            async (tx, written) => {
-              answer = writeAnswer(
-                written,
-                runView,
-                201,
-                `Run '${written.resource.name}' created`,
-              );
-              await claim.record(tx, answer);
-            },
-          );
-          return { id: result.resource.id };
-        },
-      );
-    } catch (error) {
-      await claim.release();
-      throw error;
-    }
-    res.status(answer!.status).json(answer!.body as any);
+    res.status(answer.status).json(answer.body as any);
   });
 
   router.get('/v1/runs/:runId', async (req, res) => {
