@@ -231,8 +231,9 @@ What it does (\`scripts/bench/run.sh\`):
 } closed-loop clients (each sends its next request when the previous
    answer arrives) for ${load.warmupS} s of warm-up and ${
   load.durationS
-} s measured, over loopback with Node's \`fetch\` (which asks for
-   gzip, as browsers do). Then one client for ${
+} s measured, over loopback with Node's \`http\` client on keep-alive sockets, asking
+   for gzip as browsers do (until 2026-11-26 14:10 UTC Node's \`fetch\`, which took about three times the
+   load generator's CPU on this shared machine). Then one client for ${
      load.serialS
    } s per read scenario: latency without queueing.
    Any non-2xx answer is an error.
