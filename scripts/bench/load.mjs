@@ -2,7 +2,9 @@
 // send requests back to back for a warm-up, then for a measured window; each client's next
 // request starts when its previous one ends. Prints a table and writes the results as JSON.
 //
-// Usage: node load.mjs BASE_URL OUT.json   (token in BENCH_TOKEN; backend pid in BENCH_BACKEND_PID)
+// Usage: node load.mjs BASE_URL[,BASE_URL...] OUT.json   (token in BENCH_TOKEN; the backends' pids,
+//        comma-separated, in BENCH_BACKEND_PID). Requests go to the backends in turn, as a load
+//        balancer's round robin would send them.
 // Knobs: BENCH_CONCURRENCY (20), BENCH_DURATION (20 s), BENCH_WARMUP (3 s),
 //        BENCH_SERIAL_DURATION (5 s of one client per read scenario; 0 skips it),
 //        BENCH_SCENARIOS (comma-separated keys, default all).
@@ -14,13 +16,17 @@ import os from 'node:os';
 import { OWNERS, SCALE, textTable } from './lib.mjs';
 import { machineTicks, ticksOf, ticksOfProcessesNamed } from './procCpu.mjs';
 
-const [base, outFile] = process.argv.slice(2);
+const [baseList, outFile] = process.argv.slice(2);
+const bases = (baseList ?? '').split(',').filter(Boolean);
+const base = bases[0];
 const token = process.env.BENCH_TOKEN;
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 20);
 const durationS = Number(process.env.BENCH_DURATION ?? 20);
 const warmupS = Number(process.env.BENCH_WARMUP ?? 3);
 const serialS = Number(process.env.BENCH_SERIAL_DURATION ?? 5);
-const backendPid = process.env.BENCH_BACKEND_PID;
+const backendPids = (process.env.BENCH_BACKEND_PID ?? '')
+  .split(',')
+  .filter(Boolean);
 const only = process.env.BENCH_SCENARIOS
   ? new Set(process.env.BENCH_SCENARIOS.split(','))
   : undefined;
@@ -80,7 +86,13 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
  * One HTTP call; resolves to a function that gives the answer's text (decompressed), and
  * throws { status, body } on a non-2xx answer.
  */
-function call(method, url, body) {
+let nextBackend = 0;
+function call(method, path, body) {
+  // Scenarios build URLs on the first backend; each request goes to the next one in turn.
+  const url =
+    bases.length > 1
+      ? bases[nextBackend++ % bases.length] + path.slice(base.length)
+      : path;
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -244,7 +256,9 @@ const scenarios = [
 // generator (it shares the machine), and the share of all cores that was busy.
 function cpuSnapshot() {
   return {
-    backend: backendPid ? ticksOf(backendPid) : undefined,
+    backend: backendPids.length
+      ? backendPids.reduce((sum, pid) => sum + (ticksOf(pid) ?? NaN), 0)
+      : undefined,
     postgres: ticksOfProcessesNamed('postgres'),
     self: process.cpuUsage(),
     machine: machineTicks(),
@@ -258,7 +272,7 @@ function cpuShares(before, after, elapsed) {
   const total = after.machine.total - before.machine.total;
   return {
     backendCpuPercent:
-      before.backend !== undefined && after.backend !== undefined
+      Number.isFinite(before.backend) && Number.isFinite(after.backend)
         ? percent(after.backend - before.backend)
         : null,
     postgresCpuPercent: percent(after.postgres - before.postgres),
@@ -423,6 +437,7 @@ async function main() {
           startedAt,
           finishedAt: new Date().toISOString(),
           concurrency,
+          backends: bases.length,
           durationS,
           warmupS,
           serialS,

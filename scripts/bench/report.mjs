@@ -244,6 +244,7 @@ What it does (\`scripts/bench/run.sh\`):
 
 Knobs: \`BENCH_CONCURRENCY\`, \`BENCH_DURATION\`, \`BENCH_WARMUP\`, \`BENCH_SERIAL_DURATION\`, \`BENCH_SCENARIOS\`
 (e.g. \`b1,b2\`), \`BENCH_PORT\`, \`BENCH_NODE_ENV\`, \`BENCH_NO_DOC=1\` (leave this page alone),
+\`BENCH_REPLICAS\` (1; N backends behind a round robin),
 \`BENCH_CPU_PROFILE=1\` (a V8 CPU profile of the backend in \`.tools/bench/profiles\`; \`node scripts/bench/profile-summary.mjs
 FILE --from S --to S\` sums it up by package and function for a window of seconds).
 

@@ -2,7 +2,7 @@
 # `make bench`: load benchmark of /llm-ops/v1 at the scale of a large MLflow installation.
 #   1. seeds the database llm_ops_bench on the project's PostgreSQL (skipped when it already holds
 #      the data set on the current schema; BENCH_RESEED=1 forces it),
-#   2. starts the real portal backend on 127.0.0.1:$BENCH_PORT with the llm-ops plugin on that
+#   2. starts the real portal backend (BENCH_REPLICAS of them, default 1) on 127.0.0.1:$BENCH_PORT with the llm-ops plugin on that
 #      database and a static token,
 #   3. runs each scenario with 20 concurrent clients (loopback only) and prints the table,
 #   4. EXPLAINs the hot queries on the bench database and writes docs/benchmarks.md,
@@ -13,6 +13,7 @@
 #        BENCH_SERIAL_DURATION (5), BENCH_SCENARIOS (a1,a2,a3,b1,b2,c1,c2,d), BENCH_RESEED=1,
 #        BENCH_NODE_ENV (production), BENCH_NO_DOC=1 (do not rewrite docs/benchmarks.md),
 #        BENCH_MLFLOW (1; 0 skips step 6; its own knobs are listed in scripts/bench/side-by-side.sh),
+#        BENCH_REPLICAS (1; N backends on BENCH_PORT, +10, ..., requests sent to them in turn),
 #        BENCH_CPU_PROFILE=1 (the backend writes a V8 CPU profile to .tools/bench/profiles when it stops;
 #        summarise it with scripts/bench/profile-summary.mjs).
 source "$(dirname "$0")/../lib/common.sh"
@@ -36,9 +37,18 @@ PG_PORT="$(node -p 'new URL(process.argv[1]).port' "$PG_URL")"
 log "1/4 seeding $BENCH_DB"
 node "$ROOT/scripts/bench/seed.mjs" "$DIR/seed.json" || die "seeding failed" "read the error above; BENCH_RESEED=1 starts from scratch"
 
-require_free_port "$PORT" "the backend under benchmark (set BENCH_PORT to use another port)"
+# BENCH_REPLICAS backends (default 1) on PORT, PORT+10, ..., on the same databases, as replicas
+# behind a load balancer would run; the load generator sends each request to the next one (round
+# robin). On a machine with more cores than this one, 2 or more show what a second event loop buys;
+# here (2 cores, PostgreSQL and the load generator on them too) 2 replicas kept the machine 97 to
+# 99 % busy with no more throughput and a longer tail (docs/benchmarks.md, Findings).
+REPLICAS="${BENCH_REPLICAS:-1}"
+PORTS=()
+for i in $(seq 0 $((REPLICAS - 1))); do PORTS+=($((PORT + 10 * i))); done
+for port in "${PORTS[@]}"; do
+  require_free_port "$port" "a backend under benchmark (set BENCH_PORT to use other ports)"
+done
 TOKEN="bench-$(node -e 'process.stdout.write(require("crypto").randomBytes(12).toString("hex"))')"
-write_bench_backend_config "$DIR/app-config.bench.yaml" "$PORT" "$PG_HOST" "$PG_PORT" "$BENCH_DB" "$TOKEN"
 
 BENCH_NODE_ENV="${BENCH_NODE_ENV:-production}"
 export BENCH_NODE_ENV
@@ -47,10 +57,9 @@ if [ "${BENCH_CPU_PROFILE:-0}" = 1 ]; then
   mkdir -p "$DIR/profiles"
   BACKEND_NODE_FLAGS=(--cpu-prof --cpu-prof-dir "$DIR/profiles")
 fi
-log "2/4 starting the backend on 127.0.0.1:$PORT (log: $LOGS/bench-backend.log)"
-BACKEND_NODE_ENV="$BENCH_NODE_ENV" BACKEND_TOKEN="$TOKEN" start_portal_backend "$LOGS/bench-backend.log" "$DIR/app-config.bench.yaml"
+BACKEND_PIDS=()
 cleanup() {
-  stop_portal_backend
+  for BACKEND_PID in "${BACKEND_PIDS[@]}"; do stop_portal_backend; done
   # Runs created by the write scenario are removed, so every benchmark reads the same data.
   psql_bench "delete from runs where name like 'bench-write-%'" >/dev/null 2>&1 || true
 }
@@ -62,17 +71,27 @@ psql_bench() { node -e '
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-wait_portal_backend "$PORT" "$LOGS/bench-backend.log"
-curl -fsS "http://127.0.0.1:$PORT/api/llm-ops/v1/health" >"$DIR/health.json" ||
-  die "the llm-ops plugin did not answer" "read $LOGS/bench-backend.log"
-grep -q '"pg"' "$DIR/health.json" || log "warning: the health answer does not name pg: $(cat "$DIR/health.json")"
-log "backend ready after $((SECONDS - started)) s in total"
+BASE_URLS=()
+for i in "${!PORTS[@]}"; do
+  port="${PORTS[$i]}"
+  # One after the other: the first runs the migrations, the next finds them done.
+  log "2/4 starting backend $((i + 1))/$REPLICAS on 127.0.0.1:$port (log: $LOGS/bench-backend-$i.log)"
+  write_bench_backend_config "$DIR/app-config.bench-$i.yaml" "$port" "$PG_HOST" "$PG_PORT" "$BENCH_DB" "$TOKEN"
+  BACKEND_NODE_ENV="$BENCH_NODE_ENV" BACKEND_TOKEN="$TOKEN" start_portal_backend "$LOGS/bench-backend-$i.log" "$DIR/app-config.bench-$i.yaml"
+  BACKEND_PIDS+=("$BACKEND_PID")
+  wait_portal_backend "$port" "$LOGS/bench-backend-$i.log"
+  curl -fsS "http://127.0.0.1:$port/api/llm-ops/v1/health" >"$DIR/health.json" ||
+    die "the llm-ops plugin did not answer" "read $LOGS/bench-backend-$i.log"
+  grep -q '"pg"' "$DIR/health.json" || log "warning: the health answer does not name pg: $(cat "$DIR/health.json")"
+  BASE_URLS+=("http://127.0.0.1:$port")
+done
+log "$REPLICAS backend(s) ready after $((SECONDS - started)) s in total"
 
 log "3/4 load: ${BENCH_CONCURRENCY:-20} clients per scenario"
 psql_bench "delete from runs where name like 'bench-write-%'" >/dev/null
 load_status=0
-BENCH_TOKEN="$TOKEN" BENCH_BACKEND_PID="$BACKEND_PID" node "$ROOT/scripts/bench/load.mjs" \
-  "http://127.0.0.1:$PORT" "$DIR/load.json" || load_status=$?
+BENCH_TOKEN="$TOKEN" BENCH_BACKEND_PID="$(IFS=,; echo "${BACKEND_PIDS[*]}")" node "$ROOT/scripts/bench/load.mjs" \
+  "$(IFS=,; echo "${BASE_URLS[*]}")" "$DIR/load.json" || load_status=$?
 cleanup
 trap - EXIT
 
