@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export * from './integration';
+export * from './healthTracker';
 export * from './page';
 export * from './tracking';
 export * from './registry';

@@ -1,9 +1,11 @@
 import type { Config } from '@backstage/config';
-import type {
-  ExternalRef,
-  IntegrationHealth,
-  OrchestrationAdapter,
-  PipelineRunState,
+import {
+  IntegrationHealthTracker,
+  statusOfError,
+  type ExternalRef,
+  type IntegrationHealth,
+  type OrchestrationAdapter,
+  type PipelineRunState,
 } from '@llm-ops/backstage-plugin-llm-ops-node';
 import {
   KubernetesAdapterError,
@@ -33,7 +35,7 @@ export class ArgoServerOrchestrationAdapter implements OrchestrationAdapter {
     'stop',
     'terminate',
   ]);
-  private lastSuccessAt?: string;
+  private readonly health = new IntegrationHealthTracker();
 
   constructor(
     private readonly client: ArgoServerClient,
@@ -70,20 +72,13 @@ export class ArgoServerOrchestrationAdapter implements OrchestrationAdapter {
         )}?listOptions.limit=1&fields=metadata.resourceVersion`,
       );
     } catch (error) {
-      const status = Number((error as { status?: unknown })?.status);
-      const reachable = Number.isFinite(status) && status < 500;
-      return {
-        state: reachable ? 'degraded' : 'down',
-        lastError: error instanceof Error ? error.message : String(error),
-        ...(this.lastSuccessAt ? { lastSuccessAt: this.lastSuccessAt } : {}),
-      };
+      return this.health.failedCall(
+        statusOfError(error),
+        error instanceof Error ? error.message : String(error),
+        Math.round(performance.now() - started),
+      );
     }
-    this.lastSuccessAt = new Date().toISOString();
-    return {
-      state: 'up',
-      lastSuccessAt: this.lastSuccessAt,
-      latencyMs: Math.round(performance.now() - started),
-    };
+    return this.health.up(Math.round(performance.now() - started));
   }
 
   /**

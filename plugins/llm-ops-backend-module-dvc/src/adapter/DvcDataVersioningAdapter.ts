@@ -4,11 +4,12 @@ import type {
 } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
-import type {
-  DatasetVersionRecord,
-  DataVersioningAdapter,
-  IntegrationHealth,
-  StageLineage,
+import {
+  IntegrationHealthTracker,
+  type DatasetVersionRecord,
+  type DataVersioningAdapter,
+  type IntegrationHealth,
+  type StageLineage,
 } from '@llm-ops/backstage-plugin-llm-ops-node';
 import { readDvcRepositories, type DvcRepositoryConfig } from '../config';
 import { GitCliSource } from '../source/GitCliSource';
@@ -36,7 +37,7 @@ export class DvcDataVersioningAdapter implements DataVersioningAdapter {
   /** Problems of the last read (unknown refs, broken files): health reports them as degraded. */
   private lastProblems: string[] = [];
   private lastReadError?: string;
-  private lastSuccessAt?: string;
+  private readonly health = new IntegrationHealthTracker();
 
   /** One adapter per repository under `llmOps.dvc.repositories`; throws on invalid config. */
   static fromConfig(
@@ -90,15 +91,15 @@ export class DvcDataVersioningAdapter implements DataVersioningAdapter {
     try {
       await this.source.check();
     } catch (error) {
-      return this.health('down', messageOf(error));
+      return this.health.failed('down', messageOf(error));
     }
     const latencyMs = Math.round(performance.now() - started);
     if (this.lastReadError) {
-      return this.health('degraded', this.lastReadError, latencyMs);
+      return this.health.failed('degraded', this.lastReadError, latencyMs);
     }
     if (this.lastProblems.length > 0) {
       const more = this.lastProblems.length - 1;
-      return this.health(
+      return this.health.failed(
         'degraded',
         `${this.lastProblems[0]}${
           more > 0 ? ` (and ${more} more problem(s))` : ''
@@ -106,8 +107,7 @@ export class DvcDataVersioningAdapter implements DataVersioningAdapter {
         latencyMs,
       );
     }
-    this.lastSuccessAt = new Date().toISOString();
-    return this.health('up', undefined, latencyMs);
+    return this.health.up(latencyMs);
   }
 
   /** Concurrent callers (versions and lineage of one sync) share one read. */
@@ -162,19 +162,6 @@ export class DvcDataVersioningAdapter implements DataVersioningAdapter {
       this.lastReadError = `Reading the repository failed: ${messageOf(error)}`;
       throw new Error(`${this.id}: ${this.lastReadError}`);
     }
-  }
-
-  private health(
-    state: IntegrationHealth['state'],
-    lastError: string | undefined,
-    latencyMs?: number,
-  ): IntegrationHealth {
-    return {
-      state,
-      ...(lastError !== undefined ? { lastError } : {}),
-      ...(this.lastSuccessAt ? { lastSuccessAt: this.lastSuccessAt } : {}),
-      ...(latencyMs !== undefined ? { latencyMs } : {}),
-    };
   }
 }
 

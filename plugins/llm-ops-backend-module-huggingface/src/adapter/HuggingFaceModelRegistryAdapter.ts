@@ -8,12 +8,13 @@ import {
   type CommitData,
   type ListFileEntry,
 } from '@huggingface/hub';
-import type {
-  IntegrationHealth,
-  ModelRegistryAdapter,
-  ModelVersionRecord,
-  Page,
-  RegisteredModelRecord,
+import {
+  IntegrationHealthTracker,
+  type IntegrationHealth,
+  type ModelRegistryAdapter,
+  type ModelVersionRecord,
+  type Page,
+  type RegisteredModelRecord,
 } from '@llm-ops/backstage-plugin-llm-ops-node';
 import { readHuggingFaceHubs, type HuggingFaceHubConfig } from '../config';
 import { HuggingFaceHubError, hubCall, toHubError } from '../client/errors';
@@ -65,7 +66,7 @@ export class HuggingFaceModelRegistryAdapter implements ModelRegistryAdapter {
   /** Health checks do not wait out rate limits: a 429 is reported at once, as `degraded`. */
   private readonly healthFetch: typeof fetch;
   private readonly sources: Source[];
-  private lastSuccessAt?: string;
+  private readonly health = new IntegrationHealthTracker();
 
   /** One adapter per hub under `llmOps.huggingface.hubs`; throws on invalid config. */
   static fromConfig(
@@ -190,19 +191,13 @@ export class HuggingFaceModelRegistryAdapter implements ModelRegistryAdapter {
       }
     } catch (error) {
       const failure = toHubError(error, this.hub.name, 'The health check');
-      const down = failure.status === undefined || failure.status >= 500;
-      return {
-        state: down ? 'down' : 'degraded',
-        lastError: failure.message,
-        ...(this.lastSuccessAt ? { lastSuccessAt: this.lastSuccessAt } : {}),
-      };
+      return this.health.failedCall(
+        failure.status,
+        failure.message,
+        Math.round(performance.now() - started),
+      );
     }
-    this.lastSuccessAt = new Date().toISOString();
-    return {
-      state: 'up',
-      lastSuccessAt: this.lastSuccessAt,
-      latencyMs: Math.round(performance.now() - started),
-    };
+    return this.health.up(Math.round(performance.now() - started));
   }
 
   private credentials(): { accessToken?: string } {

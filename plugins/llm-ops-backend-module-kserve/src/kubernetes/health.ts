@@ -1,4 +1,8 @@
-import type { IntegrationHealth } from '@llm-ops/backstage-plugin-llm-ops-node';
+import {
+  IntegrationHealthTracker,
+  statusOfError,
+  type IntegrationHealth,
+} from '@llm-ops/backstage-plugin-llm-ops-node';
 import type {
   CustomResourceType,
   KubernetesClusterClient,
@@ -15,7 +19,7 @@ import { managedSelector } from './labels';
  * @public
  */
 export class KubernetesHealthCheck {
-  private lastSuccessAt?: string;
+  private readonly health = new IntegrationHealthTracker();
 
   constructor(
     private readonly client: KubernetesClusterClient,
@@ -30,22 +34,12 @@ export class KubernetesHealthCheck {
         limit: 1,
       });
     } catch (error) {
-      const status = Number((error as { status?: unknown })?.status);
-      const reachable = Number.isFinite(status) && status < 500;
-      return {
-        state: reachable ? 'degraded' : 'down',
-        lastError: messageOf(error),
-        ...(this.lastSuccessAt ? { lastSuccessAt: this.lastSuccessAt } : {}),
-        ...(reachable
-          ? { latencyMs: Math.round(performance.now() - started) }
-          : {}),
-      };
+      return this.health.failedCall(
+        statusOfError(error),
+        messageOf(error),
+        Math.round(performance.now() - started),
+      );
     }
-    this.lastSuccessAt = new Date().toISOString();
-    return {
-      state: 'up',
-      lastSuccessAt: this.lastSuccessAt,
-      latencyMs: Math.round(performance.now() - started),
-    };
+    return this.health.up(Math.round(performance.now() - started));
   }
 }

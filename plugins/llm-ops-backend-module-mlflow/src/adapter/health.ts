@@ -1,4 +1,7 @@
-import type { IntegrationHealth } from '@llm-ops/backstage-plugin-llm-ops-node';
+import {
+  IntegrationHealthTracker,
+  type IntegrationHealth,
+} from '@llm-ops/backstage-plugin-llm-ops-node';
 import type { MlflowClient } from '../client';
 import { messageOf } from './errors';
 
@@ -10,7 +13,7 @@ import { messageOf } from './errors';
  * client's messages, which never carry credentials.
  */
 export class MlflowHealthCheck {
-  private lastSuccessAt?: string;
+  private readonly health = new IntegrationHealthTracker();
 
   constructor(
     private readonly client: MlflowClient,
@@ -23,12 +26,12 @@ export class MlflowHealthCheck {
     try {
       body = await this.client.health();
     } catch (error) {
-      return this.report('down', messageOf(error));
+      return this.health.failed('down', messageOf(error));
     }
     const latencyMs = Math.round(performance.now() - started);
     if (body.trim() !== 'OK') {
       // A 2xx from something that is not MLflow (a proxy's login page); its body is not echoed.
-      return this.report(
+      return this.health.failed(
         'down',
         'MLflow GET /health answered without "OK"; is baseUrl an MLflow server?',
         latencyMs,
@@ -37,22 +40,8 @@ export class MlflowHealthCheck {
     try {
       await this.probe();
     } catch (error) {
-      return this.report('degraded', messageOf(error), latencyMs);
+      return this.health.failed('degraded', messageOf(error), latencyMs);
     }
-    this.lastSuccessAt = new Date().toISOString();
-    return this.report('up', undefined, latencyMs);
-  }
-
-  private report(
-    state: IntegrationHealth['state'],
-    lastError: string | undefined,
-    latencyMs?: number,
-  ): IntegrationHealth {
-    return {
-      state,
-      ...(lastError !== undefined ? { lastError } : {}),
-      ...(this.lastSuccessAt ? { lastSuccessAt: this.lastSuccessAt } : {}),
-      ...(latencyMs !== undefined ? { latencyMs } : {}),
-    };
+    return this.health.up(latencyMs);
   }
 }

@@ -1,9 +1,11 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
-import type {
-  IntegrationHealth,
-  ServedEndpointState,
-  ServingAdapter,
+import {
+  IntegrationHealthTracker,
+  statusOfError,
+  type IntegrationHealth,
+  type ServedEndpointState,
+  type ServingAdapter,
 } from '@llm-ops/backstage-plugin-llm-ops-node';
 import { RayDashboardClient } from '../client/RayDashboardClient';
 import { RayServeAdapterError, messageOf } from '../client/errors';
@@ -57,7 +59,7 @@ export class RayServeServingAdapter implements ServingAdapter {
   private readonly logger?: LoggerService;
   /** The writes of this adapter, one after another: each is a read-modify-write of the whole set. */
   private writes: Promise<unknown> = Promise.resolve();
-  private lastSuccessAt?: string;
+  private readonly health = new IntegrationHealthTracker();
 
   constructor(options: RayServeServingAdapterOptions) {
     this.config = options.cluster;
@@ -100,23 +102,13 @@ export class RayServeServingAdapter implements ServingAdapter {
     try {
       await this.client.getServeInstance();
     } catch (error) {
-      const status = Number((error as { status?: unknown })?.status);
-      const reachable = Number.isFinite(status) && status < 500;
-      return {
-        state: reachable ? 'degraded' : 'down',
-        lastError: messageOf(error),
-        ...(this.lastSuccessAt ? { lastSuccessAt: this.lastSuccessAt } : {}),
-        ...(reachable
-          ? { latencyMs: Math.round(performance.now() - started) }
-          : {}),
-      };
+      return this.health.failedCall(
+        statusOfError(error),
+        messageOf(error),
+        Math.round(performance.now() - started),
+      );
     }
-    this.lastSuccessAt = new Date().toISOString();
-    return {
-      state: 'up',
-      lastSuccessAt: this.lastSuccessAt,
-      latencyMs: Math.round(performance.now() - started),
-    };
+    return this.health.up(Math.round(performance.now() - started));
   }
 
   /**
