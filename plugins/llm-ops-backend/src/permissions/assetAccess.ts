@@ -103,3 +103,16 @@ export async function authorizeAsset(
     () => new NotFoundError(`No ${kind} with id or name '${idOrName}'`),
   );
 }
+
+/**
+ * authorizeAsset bound to one kind, for the routes whose path names the asset as `{idOrName}`:
+ * `const authorizeModel = assetAuthorizer(ctx, 'model')`, then
+ * `await authorizeModel(req, permissions.read)` in each route.
+ */
+export function assetAuthorizer(
+  ctx: { access: AccessControl; assets: AssetStore },
+  kind: LlmOpsAssetKind,
+) {
+  return (req: Request, permission: LlmOpsAssetPermission) =>
+    authorizeAsset(ctx, req, permission, kind, req.params.idOrName);
+}

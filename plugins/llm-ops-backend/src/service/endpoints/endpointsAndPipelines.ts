@@ -13,8 +13,8 @@ import { withIdempotency, withIdempotentCommit } from '../idempotency';
 import { assetView } from '../views';
 import { writeAnswer } from '../writeAnswers';
 import {
+  assetAuthorizer,
   assetListFilter,
-  authorizeAsset,
   authorizeAssetTarget,
   visibleAssets,
 } from '../../permissions/assetAccess';
@@ -128,6 +128,8 @@ export function bindEndpointAndPipelineEndpoints(
   const endpoints = new EndpointStore(ctx.db, ctx.assets);
   const pipelines = new PipelineStore(ctx.db, ctx.assets);
   const runs = new PipelineRunStore(ctx.db);
+  const authorizeEndpoint = assetAuthorizer(ctx, 'endpoint');
+  const authorizePipeline = assetAuthorizer(ctx, 'pipeline');
   // A pipeline run's permissions are its pipeline's, checked on that pipeline.
   const authorizeRun = (
     req: Parameters<typeof authorizeAssetTarget>[1],
@@ -202,13 +204,7 @@ export function bindEndpointAndPipelineEndpoints(
   });
 
   router.get('/v1/endpoints/:idOrName', async (req, res) => {
-    await authorizeAsset(
-      ctx,
-      req,
-      endpointPermissions.read,
-      'endpoint',
-      req.params.idOrName,
-    );
+    await authorizeEndpoint(req, endpointPermissions.read);
     const endpoint = await endpoints.get(req.params.idOrName);
     sendSuccess(
       res,
@@ -218,13 +214,7 @@ export function bindEndpointAndPipelineEndpoints(
   });
 
   router.patch('/v1/endpoints/:idOrName', async (req, res) => {
-    await authorizeAsset(
-      ctx,
-      req,
-      endpointPermissions.update,
-      'endpoint',
-      req.params.idOrName,
-    );
+    await authorizeEndpoint(req, endpointPermissions.update);
     const result = await audited(
       ctx.auditor,
       req,
@@ -245,13 +235,7 @@ export function bindEndpointAndPipelineEndpoints(
   });
 
   router.delete('/v1/endpoints/:idOrName', async (req, res) => {
-    await authorizeAsset(
-      ctx,
-      req,
-      endpointPermissions.delete,
-      'endpoint',
-      req.params.idOrName,
-    );
+    await authorizeEndpoint(req, endpointPermissions.delete);
     const result = await audited(
       ctx.auditor,
       req,
@@ -272,13 +256,7 @@ export function bindEndpointAndPipelineEndpoints(
   });
 
   router.post('/v1/endpoints/:idOrName/deploy', async (req, res) => {
-    await authorizeAsset(
-      ctx,
-      req,
-      llmOpsEndpointDeployPermission,
-      'endpoint',
-      req.params.idOrName,
-    );
+    await authorizeEndpoint(req, llmOpsEndpointDeployPermission);
     const { modelVersionId, canaryPercent } = req.body;
     const result = await audited(
       ctx.auditor,
@@ -309,13 +287,7 @@ export function bindEndpointAndPipelineEndpoints(
   });
 
   router.post('/v1/endpoints/:idOrName/promote', async (req, res) => {
-    await authorizeAsset(
-      ctx,
-      req,
-      llmOpsEndpointPromotePermission,
-      'endpoint',
-      req.params.idOrName,
-    );
+    await authorizeEndpoint(req, llmOpsEndpointPromotePermission);
     const result = await audited(
       ctx.auditor,
       req,
@@ -336,13 +308,7 @@ export function bindEndpointAndPipelineEndpoints(
   });
 
   router.post('/v1/endpoints/:idOrName/rollback', async (req, res) => {
-    await authorizeAsset(
-      ctx,
-      req,
-      llmOpsEndpointPromotePermission,
-      'endpoint',
-      req.params.idOrName,
-    );
+    await authorizeEndpoint(req, llmOpsEndpointPromotePermission);
     const result = await audited(
       ctx.auditor,
       req,
@@ -412,13 +378,7 @@ export function bindEndpointAndPipelineEndpoints(
   });
 
   router.get('/v1/pipelines/:idOrName', async (req, res) => {
-    await authorizeAsset(
-      ctx,
-      req,
-      pipelinePermissions.read,
-      'pipeline',
-      req.params.idOrName,
-    );
+    await authorizePipeline(req, pipelinePermissions.read);
     const pipeline = await pipelines.get(req.params.idOrName);
     sendSuccess(
       res,
@@ -428,13 +388,7 @@ export function bindEndpointAndPipelineEndpoints(
   });
 
   router.patch('/v1/pipelines/:idOrName', async (req, res) => {
-    await authorizeAsset(
-      ctx,
-      req,
-      pipelinePermissions.update,
-      'pipeline',
-      req.params.idOrName,
-    );
+    await authorizePipeline(req, pipelinePermissions.update);
     const view = await audited(
       ctx.auditor,
       req,
@@ -451,13 +405,7 @@ export function bindEndpointAndPipelineEndpoints(
   });
 
   router.delete('/v1/pipelines/:idOrName', async (req, res) => {
-    await authorizeAsset(
-      ctx,
-      req,
-      pipelinePermissions.delete,
-      'pipeline',
-      req.params.idOrName,
-    );
+    await authorizePipeline(req, pipelinePermissions.delete);
     const pipeline = await audited(
       ctx.auditor,
       req,
@@ -480,13 +428,7 @@ export function bindEndpointAndPipelineEndpoints(
   // --- pipeline runs -----------------------------------------------------------------------
 
   router.get('/v1/pipelines/:idOrName/runs', async (req, res) => {
-    await authorizeAsset(
-      ctx,
-      req,
-      pipelinePermissions.read,
-      'pipeline',
-      req.params.idOrName,
-    );
+    await authorizePipeline(req, pipelinePermissions.read);
     const pipeline = await pipelines.get(req.params.idOrName);
     const page = await runs.list(pipeline, req.query);
     sendSuccess(

@@ -7,7 +7,7 @@ import { principalOf } from '../access';
 import { withIdempotentCommit } from '../idempotency';
 import { assetView } from '../views';
 import { writeAnswer } from '../writeAnswers';
-import { authorizeAsset, visibleAssets } from '../../permissions/assetAccess';
+import { assetAuthorizer, visibleAssets } from '../../permissions/assetAccess';
 
 const permissions = llmOpsPermissionsByResource.experiment;
 
@@ -16,6 +16,7 @@ export function bindExperimentEndpoints(
   router: ApiRouter,
   ctx: EndpointContext,
 ) {
+  const authorizeExperiment = assetAuthorizer(ctx, 'experiment');
   router.get('/v1/experiments', async (req, res) => {
     const assets = await visibleAssets(ctx, req, permissions.read);
     const page = await assets.list('experiment', req.query);
@@ -65,25 +66,13 @@ export function bindExperimentEndpoints(
   });
 
   router.get('/v1/experiments/:idOrName', async (req, res) => {
-    await authorizeAsset(
-      ctx,
-      req,
-      permissions.read,
-      'experiment',
-      req.params.idOrName,
-    );
+    await authorizeExperiment(req, permissions.read);
     const experiment = await ctx.assets.get('experiment', req.params.idOrName);
     sendSuccess(res, assetView(experiment), `Experiment '${experiment.name}'`);
   });
 
   router.patch('/v1/experiments/:idOrName', async (req, res) => {
-    await authorizeAsset(
-      ctx,
-      req,
-      permissions.update,
-      'experiment',
-      req.params.idOrName,
-    );
+    await authorizeExperiment(req, permissions.update);
     const result = await audited(
       ctx.auditor,
       req,
@@ -107,13 +96,7 @@ export function bindExperimentEndpoints(
   });
 
   router.delete('/v1/experiments/:idOrName', async (req, res) => {
-    await authorizeAsset(
-      ctx,
-      req,
-      permissions.delete,
-      'experiment',
-      req.params.idOrName,
-    );
+    await authorizeExperiment(req, permissions.delete);
     const result = await audited(
       ctx.auditor,
       req,

@@ -8,7 +8,7 @@ import { audited } from '../audit';
 import { principalOf } from '../access';
 import { withIdempotency, type StoredAnswer } from '../idempotency';
 import { assetView } from '../views';
-import { authorizeAsset, visibleAssets } from '../../permissions/assetAccess';
+import { assetAuthorizer, visibleAssets } from '../../permissions/assetAccess';
 import type { Version } from '../../database/VersionStore';
 import {
   ModelStore,
@@ -119,6 +119,7 @@ function bindModelEndpoints(
   ctx: EndpointContext,
   models: ModelStore,
 ) {
+  const authorizeModel = assetAuthorizer(ctx, 'model');
   router.get('/v1/models', async (req, res) => {
     const assets = await visibleAssets(ctx, req, modelPermissions.read);
     const page = await new ModelStore(ctx.db, assets).list(req.query);
@@ -157,25 +158,13 @@ function bindModelEndpoints(
   });
 
   router.get('/v1/models/:idOrName', async (req, res) => {
-    await authorizeAsset(
-      ctx,
-      req,
-      modelPermissions.read,
-      'model',
-      req.params.idOrName,
-    );
+    await authorizeModel(req, modelPermissions.read);
     const model = await models.get(req.params.idOrName);
     sendSuccess(res, modelView(model), `Model '${model.name}'`);
   });
 
   router.patch('/v1/models/:idOrName', async (req, res) => {
-    await authorizeAsset(
-      ctx,
-      req,
-      modelPermissions.update,
-      'model',
-      req.params.idOrName,
-    );
+    await authorizeModel(req, modelPermissions.update);
     const model = await audited(
       ctx.auditor,
       req,
@@ -190,13 +179,7 @@ function bindModelEndpoints(
   });
 
   router.delete('/v1/models/:idOrName', async (req, res) => {
-    await authorizeAsset(
-      ctx,
-      req,
-      modelPermissions.delete,
-      'model',
-      req.params.idOrName,
-    );
+    await authorizeModel(req, modelPermissions.delete);
     const model = await audited(
       ctx.auditor,
       req,
@@ -212,13 +195,7 @@ function bindModelEndpoints(
   });
 
   router.get('/v1/models/:idOrName/versions', async (req, res) => {
-    await authorizeAsset(
-      ctx,
-      req,
-      modelPermissions.read,
-      'model',
-      req.params.idOrName,
-    );
+    await authorizeModel(req, modelPermissions.read);
     const page = await models.listVersions(req.params.idOrName, req.query);
     sendSuccess(
       res,
@@ -262,13 +239,7 @@ function bindModelEndpoints(
   });
 
   router.get('/v1/models/:idOrName/versions/:version', async (req, res) => {
-    await authorizeAsset(
-      ctx,
-      req,
-      modelPermissions.read,
-      'model',
-      req.params.idOrName,
-    );
+    await authorizeModel(req, modelPermissions.read);
     const version = await models.getVersion(
       req.params.idOrName,
       req.params.version,
@@ -281,13 +252,7 @@ function bindModelEndpoints(
   });
 
   router.patch('/v1/models/:idOrName/versions/:version', async (req, res) => {
-    await authorizeAsset(
-      ctx,
-      req,
-      modelPermissions.update,
-      'model',
-      req.params.idOrName,
-    );
+    await authorizeModel(req, modelPermissions.update);
     const version = await audited(
       ctx.auditor,
       req,
@@ -315,13 +280,7 @@ function bindModelEndpoints(
   });
 
   router.delete('/v1/models/:idOrName/versions/:version', async (req, res) => {
-    await authorizeAsset(
-      ctx,
-      req,
-      modelPermissions.delete,
-      'model',
-      req.params.idOrName,
-    );
+    await authorizeModel(req, modelPermissions.delete);
     const version = await audited(
       ctx.auditor,
       req,
@@ -340,13 +299,7 @@ function bindModelEndpoints(
   });
 
   router.get('/v1/models/:idOrName/aliases/:alias', async (req, res) => {
-    await authorizeAsset(
-      ctx,
-      req,
-      modelPermissions.read,
-      'model',
-      req.params.idOrName,
-    );
+    await authorizeModel(req, modelPermissions.read);
     const version = await models.getVersionByAlias(
       req.params.idOrName,
       req.params.alias,
@@ -359,13 +312,7 @@ function bindModelEndpoints(
   });
 
   router.put('/v1/models/:idOrName/aliases/:alias', async (req, res) => {
-    await authorizeAsset(
-      ctx,
-      req,
-      modelPermissions.update,
-      'model',
-      req.params.idOrName,
-    );
+    await authorizeModel(req, modelPermissions.update);
     const version = await audited(
       ctx.auditor,
       req,
@@ -393,13 +340,7 @@ function bindModelEndpoints(
   });
 
   router.delete('/v1/models/:idOrName/aliases/:alias', async (req, res) => {
-    await authorizeAsset(
-      ctx,
-      req,
-      modelPermissions.update,
-      'model',
-      req.params.idOrName,
-    );
+    await authorizeModel(req, modelPermissions.update);
     const removed = await audited(
       ctx.auditor,
       req,
@@ -430,6 +371,7 @@ function bindDatasetEndpoints(
   ctx: EndpointContext,
   datasets: DatasetStore,
 ) {
+  const authorizeDataset = assetAuthorizer(ctx, 'dataset');
   router.get('/v1/datasets', async (req, res) => {
     const assets = await visibleAssets(ctx, req, datasetPermissions.read);
     const page = await new DatasetStore(ctx.db, assets).list(req.query);
@@ -468,25 +410,13 @@ function bindDatasetEndpoints(
   });
 
   router.get('/v1/datasets/:idOrName', async (req, res) => {
-    await authorizeAsset(
-      ctx,
-      req,
-      datasetPermissions.read,
-      'dataset',
-      req.params.idOrName,
-    );
+    await authorizeDataset(req, datasetPermissions.read);
     const dataset = await datasets.get(req.params.idOrName);
     sendSuccess(res, datasetView(dataset), `Dataset '${dataset.name}'`);
   });
 
   router.patch('/v1/datasets/:idOrName', async (req, res) => {
-    await authorizeAsset(
-      ctx,
-      req,
-      datasetPermissions.update,
-      'dataset',
-      req.params.idOrName,
-    );
+    await authorizeDataset(req, datasetPermissions.update);
     const dataset = await audited(
       ctx.auditor,
       req,
@@ -501,13 +431,7 @@ function bindDatasetEndpoints(
   });
 
   router.delete('/v1/datasets/:idOrName', async (req, res) => {
-    await authorizeAsset(
-      ctx,
-      req,
-      datasetPermissions.delete,
-      'dataset',
-      req.params.idOrName,
-    );
+    await authorizeDataset(req, datasetPermissions.delete);
     const dataset = await audited(
       ctx.auditor,
       req,
@@ -523,13 +447,7 @@ function bindDatasetEndpoints(
   });
 
   router.get('/v1/datasets/:idOrName/versions', async (req, res) => {
-    await authorizeAsset(
-      ctx,
-      req,
-      datasetPermissions.read,
-      'dataset',
-      req.params.idOrName,
-    );
+    await authorizeDataset(req, datasetPermissions.read);
     const page = await datasets.listVersions(req.params.idOrName, req.query);
     sendSuccess(
       res,
@@ -570,13 +488,7 @@ function bindDatasetEndpoints(
   });
 
   router.get('/v1/datasets/:idOrName/versions/:version', async (req, res) => {
-    await authorizeAsset(
-      ctx,
-      req,
-      datasetPermissions.read,
-      'dataset',
-      req.params.idOrName,
-    );
+    await authorizeDataset(req, datasetPermissions.read);
     const version = await datasets.getVersion(
       req.params.idOrName,
       req.params.version,
@@ -591,13 +503,7 @@ function bindDatasetEndpoints(
   router.delete(
     '/v1/datasets/:idOrName/versions/:version',
     async (req, res) => {
-      await authorizeAsset(
-        ctx,
-        req,
-        datasetPermissions.delete,
-        'dataset',
-        req.params.idOrName,
-      );
+      await authorizeDataset(req, datasetPermissions.delete);
       const version = await audited(
         ctx.auditor,
         req,
