@@ -111,6 +111,18 @@ describe.each(databases.eachSupportedId())(
       });
     });
 
+    // The series is counted only up to maxPoints + 1: one point more than maxPoints must still
+    // downsample, exactly maxPoints must not.
+    it('downsamples a series one point longer than maxPoints', async () => {
+      const result = await history.downsampled(
+        runId,
+        'loss',
+        points.length - 1,
+      );
+      expect(result.downsampled).toBe(true);
+      expect(result.points).toEqual(reference(points, points.length - 1));
+    });
+
     // The run is looked up only when a series comes back empty: an unknown run must still be a
     // 404, and a known run without the metric an empty series.
     it('answers an unknown run with NotFoundError, paged or downsampled', async () => {
