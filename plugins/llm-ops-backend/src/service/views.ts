@@ -1,6 +1,7 @@
 import type { Asset } from '../database/AssetStore';
+import { isoTime } from './isoTime';
 
-/** The fields every asset shows in the API, dates as Date (serialised as ISO 8601). */
+/** The fields every asset shows in the API, times as ISO 8601 strings. */
 export function assetView(asset: Asset) {
   return {
     id: asset.id,
@@ -9,14 +10,14 @@ export function assetView(asset: Asset) {
     owner: asset.owner,
     tags: asset.tags,
     lifecycle: asset.lifecycle,
-    createdAt: new Date(asset.createdAt),
-    updatedAt: new Date(asset.updatedAt),
+    createdAt: isoTime(asset.createdAt),
+    updatedAt: isoTime(asset.updatedAt),
     source: {
       integration: asset.source.integration,
       externalId: asset.source.externalId,
       url: asset.source.url,
     },
     // A built-in asset is confirmed by the store itself every time it changes.
-    syncedAt: new Date(asset.source.syncedAt ?? asset.updatedAt),
+    syncedAt: isoTime(asset.source.syncedAt ?? asset.updatedAt),
   };
 }

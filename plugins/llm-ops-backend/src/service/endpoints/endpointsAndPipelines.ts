@@ -26,11 +26,10 @@ import {
   PipelineRunStore,
   type PipelineRun,
 } from '../../database/PipelineRunStore';
+import { isoTime, isoTimeOrNull } from '../isoTime';
 
 const endpointPermissions = llmOpsPermissionsByResource.endpoint;
 const pipelinePermissions = llmOpsPermissionsByResource.pipeline;
-
-const dateOrNull = (ms: number | null) => (ms === null ? null : new Date(ms));
 
 /** An endpoint as the API shows it. */
 export function endpointView(endpoint: Endpoint) {
@@ -50,12 +49,12 @@ export function endpointView(endpoint: Endpoint) {
       state: endpoint.observed.state,
       conditions: endpoint.observed.conditions.map(c => ({
         ...c,
-        lastTransitionTime: dateOrNull(c.lastTransitionTime),
+        lastTransitionTime: isoTimeOrNull(c.lastTransitionTime),
       })),
       traffic: endpoint.observed.traffic,
       latestReadyRevision: endpoint.observed.latestReadyRevision,
       latestRolledOutRevision: endpoint.observed.latestRolledOutRevision,
-      observedAt: dateOrNull(endpoint.observed.observedAt),
+      observedAt: isoTimeOrNull(endpoint.observed.observedAt),
     },
   };
 }
@@ -84,13 +83,13 @@ export function pipelineRunView(run: PipelineRun) {
     progress: run.progress,
     nodes: run.nodes.map(n => ({
       ...n,
-      startedAt: dateOrNull(n.startedAt),
-      finishedAt: dateOrNull(n.finishedAt),
+      startedAt: isoTimeOrNull(n.startedAt),
+      finishedAt: isoTimeOrNull(n.finishedAt),
     })),
-    startedAt: dateOrNull(run.startedAt),
-    finishedAt: dateOrNull(run.finishedAt),
-    createdAt: new Date(run.createdAt),
-    updatedAt: new Date(run.updatedAt),
+    startedAt: isoTimeOrNull(run.startedAt),
+    finishedAt: isoTimeOrNull(run.finishedAt),
+    createdAt: isoTime(run.createdAt),
+    updatedAt: isoTime(run.updatedAt),
     cluster: run.cluster,
     namespace: run.namespace,
     source: {
@@ -99,7 +98,7 @@ export function pipelineRunView(run: PipelineRun) {
       url: run.source.url,
     },
     // A built-in run is confirmed by the store itself every time it changes.
-    syncedAt: new Date(run.source.syncedAt ?? run.updatedAt),
+    syncedAt: isoTime(run.source.syncedAt ?? run.updatedAt),
   };
 }
 

@@ -20,23 +20,24 @@ import {
   type Dataset,
   type DatasetVersion,
 } from '../../database/DatasetStore';
+import { isoTime } from '../isoTime';
 
 const modelPermissions = llmOpsPermissionsByResource.model;
 const datasetPermissions = llmOpsPermissionsByResource.dataset;
 
-/** The fields every version shows, dates as Date (serialised as ISO 8601). */
+/** The fields every version shows, times as ISO 8601 strings. */
 function versionMetaView(version: Version) {
   return {
     tags: version.tags,
-    createdAt: new Date(version.createdAt),
-    updatedAt: new Date(version.updatedAt),
+    createdAt: isoTime(version.createdAt),
+    updatedAt: isoTime(version.updatedAt),
     source: {
       integration: version.source.integration,
       externalId: version.source.externalId,
       url: version.source.url,
     },
     // A built-in version is confirmed by the store itself every time it changes.
-    syncedAt: new Date(version.source.syncedAt ?? version.updatedAt),
+    syncedAt: isoTime(version.source.syncedAt ?? version.updatedAt),
   };
 }
 

@@ -8,6 +8,7 @@ import { withIdempotentCommit } from '../idempotency';
 import { writeAnswer } from '../writeAnswers';
 import type { StoredRun } from '../../database/RunStore';
 import { MetricHistory } from '../../database/MetricHistory';
+import { isoTime, isoTimeOrNull } from '../isoTime';
 
 const permissions = llmOpsPermissionsByResource.run;
 const DEFAULT_HISTORY_PAGE = 1000;
@@ -23,21 +24,21 @@ export function runView(run: StoredRun) {
     experimentId: run.experimentId,
     name: run.name,
     status: run.status,
-    startTime: run.startTime === null ? null : new Date(run.startTime),
-    endTime: run.endTime === null ? null : new Date(run.endTime),
+    startTime: isoTimeOrNull(run.startTime),
+    endTime: isoTimeOrNull(run.endTime),
     params: run.params,
     tags: run.tags,
     metrics: run.metrics,
     datasetVersionIds: run.datasetVersionIds,
     lifecycle: run.lifecycle,
-    createdAt: new Date(run.createdAt),
-    updatedAt: new Date(run.updatedAt),
+    createdAt: isoTime(run.createdAt),
+    updatedAt: isoTime(run.updatedAt),
     source: {
       integration: run.source.integration,
       externalId: run.source.externalId,
       url: run.source.url,
     },
-    syncedAt: new Date(run.source.syncedAt ?? run.updatedAt),
+    syncedAt: isoTime(run.source.syncedAt ?? run.updatedAt),
   };
 }
 
@@ -215,8 +216,8 @@ export function bindRunEndpoints(router: ApiRouter, ctx: EndpointContext) {
         state: entry.state,
         attempts: entry.attempts,
         lastError: entry.lastError,
-        createdAt: new Date(entry.createdAt),
-        doneAt: entry.doneAt === null ? null : new Date(entry.doneAt),
+        createdAt: isoTime(entry.createdAt),
+        doneAt: isoTimeOrNull(entry.doneAt),
       },
       `Outbox entry ${entry.id} is ${entry.state}`,
     );
