@@ -3,9 +3,11 @@
  * plus the llm-ops plugins and modules of this repository.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { rootHttpRouter } from './httpCompression';
 import { searchModuleLlmOpsCatalogCollatorTags } from '@llm-ops/backstage-plugin-catalog-backend-module-llm-ops';
 
 const backend = createBackend();
+backend.add(rootHttpRouter);
 
 backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-proxy-backend'));
