@@ -138,7 +138,13 @@ export async function upsertTrackedRun(
         .onConflict(['run_id', 'key'])
         .merge(['value']);
     }
-    const metrics = Object.entries(r.metrics);
+    // MLflow keeps NaN (a diverged loss is common). PostgreSQL stores it, and the API shows it
+    // as null; SQLite has no NaN and binds it as NULL, which the NOT NULL column refuses. There
+    // the metric is left out of the run's latest values rather than the run left out of the store.
+    const sqlite = tx.client.config.client.includes('sqlite');
+    const metrics = Object.entries(r.metrics).filter(
+      ([, m]) => !(sqlite && Number.isNaN(m.value)),
+    );
     if (metrics.length > 0) {
       await tx('run_latest_metrics')
         .insert(

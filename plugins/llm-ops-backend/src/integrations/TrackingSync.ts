@@ -12,8 +12,54 @@ import type { Integrations } from './Integrations';
 const EXPERIMENT_CHUNK = 200;
 // Tolerates clock skew between the tool and us, and writes landing during a pass.
 const OVERLAP_MS = 60_000;
+// How many refused records a pass names in the log one by one; the rest are only counted.
+const LOGGED_REFUSALS = 10;
 
 type Tool = NonNullable<ReturnType<Integrations['tracking']>>;
+
+/**
+ * The records of one pass that the store refused. Telling a refused record from a store that is
+ * down takes one more query: when the database does not answer that either, the error is the
+ * store's and fails the pass, so the watermark does not move past what was never written.
+ */
+class Refusals {
+  private count = 0;
+  private first: string | undefined;
+
+  constructor(
+    private readonly db: Knex,
+    private readonly logger: LoggerService,
+    private readonly label: string,
+  ) {}
+
+  /** Whether the record was stored; false when the store refused it. */
+  async store(
+    resourceType: string,
+    externalId: string,
+    write: () => Promise<unknown>,
+  ): Promise<boolean> {
+    try {
+      await write();
+      return true;
+    } catch (error) {
+      await this.db.raw('select 1').catch(() => {
+        throw error;
+      });
+      const reason = `${resourceType} ${externalId}: ${withoutSql(error)}`;
+      this.count++;
+      this.first ??= reason;
+      if (this.count <= LOGGED_REFUSALS) {
+        this.logger.warn(`llm-ops ${this.label} skipped ${reason}`);
+      }
+      return false;
+    }
+  }
+
+  summary(): string | undefined {
+    if (this.count === 0) return undefined;
+    return `${this.count} record(s) could not be stored and were skipped; the first: ${this.first}`;
+  }
+}
 
 /**
  * Keeps the store within seconds of the tracking tool without re-reading everything each cycle.
@@ -24,6 +70,10 @@ type Tool = NonNullable<ReturnType<Integrations['tracking']>>;
  * reconcile, which reads everything on a slower schedule and marks what the tool no longer has
  * as deleted. Resources with writes still queued in the outbox are left alone until the relay
  * has sent them, so a sync never undoes a local change that is on its way.
+ *
+ * A record the store refuses (a value its database cannot hold) is skipped, logged and reported
+ * in the pass's `last_error`; the pass goes on, as it otherwise would stop at the same record
+ * every cycle and never sync what comes after it. A store that is down still fails the pass.
  */
 export class TrackingSync {
   constructor(
@@ -35,7 +85,7 @@ export class TrackingSync {
   async incremental(): Promise<void> {
     const tool = this.integrations.tracking();
     if (!tool) return;
-    await this.pass(tool, 'incremental', async () => {
+    await this.pass(tool, 'incremental', async refusals => {
       const since = await this.watermark(tool.connection.id);
       const started = Date.now();
       let experiments = 0;
@@ -60,8 +110,10 @@ export class TrackingSync {
             )
           )
             return;
-          await upsertTrackedExperiment(this.db, tool.connection.id, e);
-          experiments++;
+          const stored = await refusals.store('experiment', e.externalId, () =>
+            upsertTrackedExperiment(this.db, tool.connection.id, e),
+          );
+          if (stored) experiments++;
         },
         tool,
       );
@@ -74,7 +126,7 @@ export class TrackingSync {
               `attributes.end_time >= ${cutoff}`,
               "attributes.status = 'RUNNING'",
             ];
-      const runs = await this.syncRuns(tool, filters, pending);
+      const runs = await this.syncRuns(tool, filters, pending, refusals);
       await this.setWatermark(
         tool.connection.id,
         Math.max(maxUpdated, since ?? 0),
@@ -93,7 +145,7 @@ export class TrackingSync {
   async fullReconcile(): Promise<void> {
     const tool = this.integrations.tracking();
     if (!tool) return;
-    await this.pass(tool, 'full', async () => {
+    await this.pass(tool, 'full', async refusals => {
       const integration = tool.connection.id;
       const pending = await this.pendingResourceIds(integration);
       const seenExperiments = new Set<string>();
@@ -115,12 +167,15 @@ export class TrackingSync {
             )
           )
             return;
-          await upsertTrackedExperiment(this.db, integration, e);
+          await refusals.store('experiment', e.externalId, () =>
+            upsertTrackedExperiment(this.db, integration, e),
+          );
         },
         tool,
       );
       const seenRuns = new Set<string>();
-      await this.syncRuns(tool, [undefined], pending, r =>
+      // A refused run counts as seen: the tool still has it, so it is not marked deleted here.
+      await this.syncRuns(tool, [undefined], pending, refusals, r =>
         seenRuns.add(r.externalId),
       );
       const gone = async (
@@ -163,6 +218,7 @@ export class TrackingSync {
     tool: Tool,
     filters: Array<string | undefined>,
     pending: Set<string>,
+    refusals: Refusals,
     seen?: (r: TrackedRun) => void,
   ) {
     const integration = tool.connection.id;
@@ -179,8 +235,10 @@ export class TrackingSync {
         return;
       const experimentId = byExternal.get(r.experimentExternalId);
       if (!experimentId) return;
-      await upsertTrackedRun(this.db, integration, experimentId, r);
-      count++;
+      const stored = await refusals.store('run', r.externalId, () =>
+        upsertTrackedRun(this.db, integration, experimentId, r),
+      );
+      if (stored) count++;
     };
     const chunks: string[][] = [];
     for (let i = 0; i < experiments.length; i += EXPERIMENT_CHUNK) {
@@ -222,23 +280,36 @@ export class TrackingSync {
     } while (token);
   }
 
-  private async pass(tool: Tool, task: string, fn: () => Promise<void>) {
+  private async pass(
+    tool: Tool,
+    task: string,
+    fn: (refusals: Refusals) => Promise<void>,
+  ) {
     const integration = tool.connection.id;
     const now = Date.now();
     try {
-      await fn();
+      const refusals = new Refusals(
+        this.db,
+        this.logger,
+        `${task} sync of ${integration}`,
+      );
+      await fn(refusals);
+      const refused = refusals.summary();
+      if (refused) {
+        this.logger.warn(`llm-ops ${task} sync of ${integration}: ${refused}`);
+      }
       await this.db('sync_state')
         .insert({
           integration,
           task,
           last_success_at: Date.now(),
           last_attempt_at: now,
-          last_error: null,
+          last_error: refused?.slice(0, 1000) ?? null,
         })
         .onConflict(['integration', 'task'])
         .merge(['last_success_at', 'last_attempt_at', 'last_error']);
     } catch (error) {
-      const message = String((error as Error)?.message ?? error).slice(0, 1000);
+      const message = withoutSql(error).slice(0, 1000);
       await this.db('sync_state')
         .insert({
           integration,
@@ -295,4 +366,16 @@ export class TrackingSync {
       .distinct('resource_id');
     return new Set(rows.map(r => r.resource_id));
   }
+}
+
+/**
+ * The database's own message without the statement knex puts in front of it (`<sql> - <message>`),
+ * whose inlined values are the tool's tags and params and have no place in a log.
+ */
+function withoutSql(error: unknown): string {
+  const message = String((error as Error)?.message ?? error);
+  const statement = /^\s*(insert|update|delete|select|with)\s[\s\S]* - /i.exec(
+    message,
+  );
+  return statement ? message.slice(statement[0].length) : message;
 }
