@@ -48,6 +48,13 @@ export interface Config {
       /** Full reconcile interval (finds deletions and late changes). Default 10 minutes. */
       fullReconcileFrequency?: HumanDuration | string;
       /**
+       * How far back (by start time) the incremental sync re-reads runs the tool still shows as
+       * RUNNING: their metrics change without any time the tool's search can filter on. Older
+       * RUNNING runs, typically left behind by jobs that died, are refreshed by the full
+       * reconcile only. Default 7 days.
+       */
+      runningRunsWindow?: HumanDuration | string;
+      /**
        * How often read-only sources are re-read: models imported from the Hugging Face Hub
        * (incrementally; fully on the full reconcile) and DVC repositories. Default 5 minutes.
        */

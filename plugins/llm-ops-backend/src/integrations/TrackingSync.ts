@@ -14,6 +14,7 @@ const EXPERIMENT_CHUNK = 200;
 const OVERLAP_MS = 60_000;
 // How many refused records a pass names in the log one by one; the rest are only counted.
 const LOGGED_REFUSALS = 10;
+const DEFAULT_RUNNING_RUNS_WINDOW_MS = 7 * 24 * 3600_000;
 
 type Tool = NonNullable<ReturnType<Integrations['tracking']>>;
 
@@ -65,8 +66,12 @@ class Refusals {
  * Keeps the store within seconds of the tracking tool without re-reading everything each cycle.
  *
  * Incremental pass: experiments changed since the watermark (the tool's last_update_time), and
- * runs that can have changed: started or ended since the watermark, or still RUNNING. A run
- * changed after it finished (a late tag) or deleted in the tool is picked up by the full
+ * runs that can have changed: started or ended since the watermark, or still RUNNING and started
+ * within `runningRunsWindowMs` (a RUNNING run's metrics change without any time MLflow's run
+ * search can filter on; older RUNNING runs are mostly left behind by jobs that died, and
+ * re-reading thousands of them every few seconds would load the tool for nothing). A run
+ * changed after it finished (a late tag), an older RUNNING run, or a run deleted in the tool is
+ * picked up by the full
  * reconcile, which reads everything on a slower schedule and marks what the tool no longer has
  * as deleted. Resources with writes still queued in the outbox are left alone until the relay
  * has sent them, so a sync never undoes a local change that is on its way.
@@ -76,11 +81,17 @@ class Refusals {
  * every cycle and never sync what comes after it. A store that is down still fails the pass.
  */
 export class TrackingSync {
+  private readonly runningRunsWindowMs: number;
+
   constructor(
     private readonly db: Knex,
     private readonly integrations: Integrations,
     private readonly logger: LoggerService,
-  ) {}
+    options: { runningRunsWindowMs?: number } = {},
+  ) {
+    this.runningRunsWindowMs =
+      options.runningRunsWindowMs ?? DEFAULT_RUNNING_RUNS_WINDOW_MS;
+  }
 
   async incremental(): Promise<void> {
     const tool = this.integrations.tracking();
@@ -124,7 +135,9 @@ export class TrackingSync {
           : [
               `attributes.start_time >= ${cutoff}`,
               `attributes.end_time >= ${cutoff}`,
-              "attributes.status = 'RUNNING'",
+              `attributes.status = 'RUNNING' and attributes.start_time >= ${
+                started - this.runningRunsWindowMs
+              }`,
             ];
       const runs = await this.syncRuns(tool, filters, pending, refusals);
       await this.setWatermark(

@@ -20,6 +20,11 @@ export type LlmOpsConfig = {
   resilience: ResilienceOptions;
   syncIntervalMs: number;
   fullReconcileIntervalMs: number;
+  /**
+   * How far back an incremental pass re-reads runs still RUNNING in the tool. Older ones, often
+   * runs whose job died without ending them, are refreshed by the full reconcile only.
+   */
+  runningRunsWindowMs: number;
   /** How often read-only sources (Hugging Face imports, DVC repositories) are re-read. */
   sourceSyncIntervalMs: number;
   outboxIntervalMs: number;
@@ -75,6 +80,7 @@ export function readLlmOpsConfig(root: Config): LlmOpsConfig {
     fullReconcileIntervalMs: ms(config, 'sync.fullReconcileFrequency', {
       minutes: 10,
     }),
+    runningRunsWindowMs: ms(config, 'sync.runningRunsWindow', { days: 7 }),
     sourceSyncIntervalMs: ms(config, 'sync.sourcesFrequency', { minutes: 5 }),
     outboxIntervalMs: ms(config, 'outbox.frequency', { seconds: 5 }),
     demoData: {

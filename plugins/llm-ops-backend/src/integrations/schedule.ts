@@ -36,9 +36,11 @@ export async function scheduleIntegrationTasks(options: {
     integrations,
     logger,
   );
-  const sync = new TrackingSync(db, integrations, logger);
-  const registry = new RegistrySync(db, integrations, logger);
   const settings = integrations.settings;
+  const sync = new TrackingSync(db, integrations, logger, {
+    runningRunsWindowMs: settings.runningRunsWindowMs,
+  });
+  const registry = new RegistrySync(db, integrations, logger);
   const id = tool.connection.id.replace(/[^A-Za-z0-9-]/g, '-');
   await scheduler.scheduleTask({
     id: `llm-ops-outbox-relay-${id}`,
