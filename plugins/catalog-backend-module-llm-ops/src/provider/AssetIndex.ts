@@ -12,6 +12,7 @@ import type {
   ApiModel,
   ApiModelVersion,
   ApiPipeline,
+  ApiPipelineRunEdge,
   ApiRun,
   AssetKind,
 } from './types';
@@ -23,6 +24,9 @@ export const ASSET_KINDS: AssetKind[] = [
   'endpoint',
   'pipeline',
 ];
+
+/** An edge leaving one of a pipeline's runs: what the run ran, used or produced. */
+type PipelineEdge = Pick<ApiPipelineRunEdge, 'relation' | 'toId'>;
 
 /** How many per-asset requests run at once. */
 const CONCURRENCY = 12;
@@ -50,8 +54,8 @@ export async function forEachLimit<T>(
  * What the provider knows about the llm-ops store: every asset, and the lineage between them
  * reduced to asset level (which datasets an experiment trained on, which experiments produced a
  * model, ...). A full load reads everything with a bounded number of requests: the asset lists,
- * the store-wide model and dataset version lists, one run search per 100 experiments and one
- * lineage query per pipeline. A delta refreshes one asset with one or two requests.
+ * the store-wide model and dataset version lists, one run search per 100 experiments and the
+ * store-wide list of pipeline run edges. A delta refreshes one asset with one or two requests.
  */
 export class AssetIndex {
   readonly assets = new Map<string, AnyAsset>();
@@ -63,7 +67,8 @@ export class AssetIndex {
   private readonly runExperiment = new Map<string, string>();
   /** Experiment id to the dataset versions its runs used. */
   private readonly experimentInputs = new Map<string, Set<string>>();
-  private readonly pipelineGraphs = new Map<string, ApiLineageGraph>();
+  /** Pipeline id to the edges leaving its runs. */
+  private readonly pipelineEdges = new Map<string, PipelineEdge[]>();
   /** Runs the API no longer knows (hard-deleted with their experiment's data). */
   private readonly missingRuns = new Set<string>();
 
@@ -93,9 +98,9 @@ export class AssetIndex {
     for (const asset of endpoints) index.put({ kind: 'endpoint', asset });
     for (const asset of pipelines) index.put({ kind: 'pipeline', asset });
 
-    // One pool for every per-asset request; what they return is only joined up when entities
-    // are built (linksOf), so the order does not matter. Run searches are the heaviest requests
-    // and go first.
+    // One pool for every request; what they return is only joined up when entities are built
+    // (linksOf), so the order does not matter. Run searches are the heaviest requests and go
+    // first.
     const tasks: Array<() => Promise<void>> = [
       ...LlmOpsApiClient.runSearchChunks(experiments.map(e => e.id)).map(
         chunk => () => client.runsOf(chunk, runs => index.putRuns(runs)),
@@ -110,7 +115,7 @@ export class AssetIndex {
           'dataset',
           datasets.map(d => d.id),
         ),
-      ...pipelines.map(p => () => index.loadPipeline(p.id)),
+      () => index.loadAllPipelineEdges(pipelines.map(p => p.id)),
     ];
     await forEachLimit(tasks, CONCURRENCY, task => task());
     return index;
@@ -255,13 +260,43 @@ export class AssetIndex {
     }
   }
 
+  /**
+   * The edges leaving the runs of every pipeline, from the store-wide list: a few requests
+   * instead of one lineage graph per pipeline. Each `ran` edge names its run's experiment, so
+   * no run needs reading on its own later. A pipeline with no edge gets an empty list, as its
+   * own lineage graph would give it.
+   */
+  private async loadAllPipelineEdges(pipelineIds: string[]) {
+    await this.client.pipelineRunEdges(edges => {
+      for (const edge of edges) {
+        if (edge.relation === 'ran') {
+          if (edge.experimentId) {
+            this.runExperiment.set(edge.toId, edge.experimentId);
+          } else {
+            this.missingRuns.add(edge.toId);
+          }
+        }
+        const list = this.pipelineEdges.get(edge.pipelineId);
+        const item = { relation: edge.relation, toId: edge.toId };
+        if (list) list.push(item);
+        else this.pipelineEdges.set(edge.pipelineId, [item]);
+      }
+    });
+    for (const id of pipelineIds) {
+      if (!this.pipelineEdges.has(id)) this.pipelineEdges.set(id, []);
+    }
+  }
+
+  /** The edges leaving one pipeline's runs, from its own lineage graph (deltas). */
   private async loadPipeline(id: string) {
+    let graph: ApiLineageGraph;
     try {
-      this.pipelineGraphs.set(id, await this.client.lineage('pipeline', id, 1));
+      graph = await this.client.lineage('pipeline', id, 1);
     } catch (error) {
       if (isError(error) && error.name === NotFoundError.name) return;
       throw error;
     }
+    this.pipelineEdges.set(id, pipelineEdgesOf(graph));
   }
 
   /**
@@ -269,27 +304,24 @@ export class AssetIndex {
    * they produced and experiment runs they ran.
    */
   private async pipelineLinks(id: string): Promise<AssetLinks> {
-    const graph = this.pipelineGraphs.get(id);
-    if (!graph) return {};
-    const types = new Map(graph.nodes.map(n => [n.id, n.type]));
+    const edges = this.pipelineEdges.get(id);
+    if (!edges) return {};
     const consumes = new Map<string, AssetKind>();
     const produces = new Map<string, AssetKind>();
-    for (const edge of graph.edges) {
-      if (edge.relation === 'used' && types.get(edge.to) === 'pipeline-run') {
-        const assetId = this.versionAsset.get(edge.from);
-        if (assetId) consumes.set(assetId, this.assets.get(assetId)!.kind);
-      } else if (
-        edge.relation === 'produced' &&
-        types.get(edge.from) === 'pipeline-run'
-      ) {
-        const assetId = this.versionAsset.get(edge.to);
-        if (assetId) produces.set(assetId, this.assets.get(assetId)!.kind);
-      } else if (
-        edge.relation === 'ran' &&
-        types.get(edge.from) === 'pipeline-run'
-      ) {
-        const experimentId = await this.experimentOfRun(edge.to);
+    for (const edge of edges) {
+      if (edge.relation === 'ran') {
+        const experimentId = await this.experimentOfRun(edge.toId);
         if (experimentId) produces.set(experimentId, 'experiment');
+        continue;
+      }
+      // A version used or produced: its model or dataset, when that is in the catalog.
+      const assetId = this.versionAsset.get(edge.toId);
+      const item = assetId ? this.assets.get(assetId) : undefined;
+      if (item) {
+        (edge.relation === 'used' ? consumes : produces).set(
+          item.asset.id,
+          item.kind,
+        );
       }
     }
     const list = (m: Map<string, AssetKind>) =>
@@ -341,4 +373,25 @@ export class AssetIndex {
     }
     return undefined;
   }
+}
+
+/**
+ * The edges leaving the pipeline runs of a pipeline's lineage graph. The graph draws edges the
+ * way data flows: a version a run used points at the run, what the run ran or produced away
+ * from it.
+ */
+export function pipelineEdgesOf(graph: ApiLineageGraph): PipelineEdge[] {
+  const types = new Map(graph.nodes.map(n => [n.id, n.type]));
+  const edges: PipelineEdge[] = [];
+  for (const edge of graph.edges) {
+    if (edge.relation === 'used' && types.get(edge.to) === 'pipeline-run') {
+      edges.push({ relation: 'used', toId: edge.from });
+    } else if (
+      (edge.relation === 'produced' || edge.relation === 'ran') &&
+      types.get(edge.from) === 'pipeline-run'
+    ) {
+      edges.push({ relation: edge.relation, toId: edge.to });
+    }
+  }
+  return edges;
 }

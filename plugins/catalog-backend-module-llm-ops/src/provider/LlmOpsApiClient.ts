@@ -7,6 +7,7 @@ import type {
   ApiDatasetVersion,
   ApiLineageGraph,
   ApiModelVersion,
+  ApiPipelineRunEdge,
   ApiRun,
   AssetKind,
   Page,
@@ -26,8 +27,8 @@ export class LlmOpsApiClient {
     private readonly options: {
       discovery: DiscoveryService;
       auth: AuthService;
-      /** Called for every request; counts calls in logs. */
-      onRequest?: () => void;
+      /** Called for every request (path with its query); counts calls in logs. */
+      onRequest?: (method: string, path: string) => void;
     },
   ) {}
 
@@ -42,16 +43,11 @@ export class LlmOpsApiClient {
     query: Record<string, string> = {},
   ): Promise<T[]> {
     const items: T[] = [];
-    let cursor: string | null = null;
-    do {
-      const page: Page<T> = await this.listPage<T>(kind, {
-        ...query,
-        pageSize: String(PAGE_SIZE),
-        ...(cursor ? { cursor } : {}),
-      });
-      items.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor);
+    await this.getEachPage<T>(
+      `/v1/${kind}s`,
+      page => items.push(...page),
+      query,
+    );
     return items;
   }
 
@@ -73,19 +69,10 @@ export class LlmOpsApiClient {
     assetId: string,
   ): Promise<T[]> {
     const items: T[] = [];
-    let cursor: string | null = null;
-    do {
-      const query = new URLSearchParams({
-        pageSize: String(PAGE_SIZE),
-        ...(cursor ? { cursor } : {}),
-      });
-      const page: Page<T> = await this.request(
-        'GET',
-        `/v1/${kind}s/${encodeURIComponent(assetId)}/versions?${query}`,
-      );
-      items.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor);
+    await this.getEachPage<T>(
+      `/v1/${kind}s/${encodeURIComponent(assetId)}/versions`,
+      page => items.push(...page),
+    );
     return items;
   }
 
@@ -97,19 +84,7 @@ export class LlmOpsApiClient {
     kind: 'model' | 'dataset',
     onPage: (versions: T[]) => void,
   ): Promise<void> {
-    let cursor: string | null = null;
-    do {
-      const query = new URLSearchParams({
-        pageSize: String(PAGE_SIZE),
-        ...(cursor ? { cursor } : {}),
-      });
-      const page: Page<T> = await this.request(
-        'GET',
-        `/v1/${kind}-versions?${query}`,
-      );
-      onPage(page.items);
-      cursor = page.nextCursor;
-    } while (cursor);
+    await this.getEachPage<T>(`/v1/${kind}-versions`, onPage);
   }
 
   /** The experiment ids in groups that one run search may name. */
@@ -123,16 +98,61 @@ export class LlmOpsApiClient {
 
   /** The active runs of at most 100 experiments, a page at a time. */
   async runsOf(chunk: string[], onPage: (runs: ApiRun[]) => void) {
+    await this.eachPage<ApiRun>(
+      cursor =>
+        this.request('POST', '/v1/runs/search', {
+          experimentIds: chunk,
+          pageSize: RUN_PAGE_SIZE,
+          ...(cursor ? { cursor } : {}),
+        }),
+      onPage,
+    );
+  }
+
+  /**
+   * The lineage edges leaving every pipeline run in the store, a page at a time: a few
+   * requests for the lineage of all pipelines instead of one lineage graph per pipeline.
+   */
+  async pipelineRunEdges(
+    onPage: (edges: ApiPipelineRunEdge[]) => void,
+  ): Promise<void> {
+    await this.getEachPage<ApiPipelineRunEdge>(
+      '/v1/pipeline-run-edges',
+      onPage,
+    );
+  }
+
+  /** Follows nextCursor from the first page to the last, handing on each page's items. */
+  private async eachPage<T>(
+    fetchPage: (cursor: string | null) => Promise<Page<T>>,
+    onPage: (items: T[]) => void,
+  ): Promise<void> {
     let cursor: string | null = null;
     do {
-      const page: Page<ApiRun> = await this.request('POST', '/v1/runs/search', {
-        experimentIds: chunk,
-        pageSize: RUN_PAGE_SIZE,
-        ...(cursor ? { cursor } : {}),
-      });
+      const page: Page<T> = await fetchPage(cursor);
       onPage(page.items);
       cursor = page.nextCursor;
     } while (cursor);
+  }
+
+  /** Every page of a GET list route, PAGE_SIZE items at a time. */
+  private getEachPage<T>(
+    path: string,
+    onPage: (items: T[]) => void,
+    query: Record<string, string> = {},
+  ): Promise<void> {
+    return this.eachPage<T>(
+      cursor =>
+        this.request(
+          'GET',
+          `${path}?${new URLSearchParams({
+            ...query,
+            pageSize: String(PAGE_SIZE),
+            ...(cursor ? { cursor } : {}),
+          })}`,
+        ),
+      onPage,
+    );
   }
 
   getRun(runId: string): Promise<ApiRun> {
@@ -178,7 +198,7 @@ export class LlmOpsApiClient {
       this.options.discovery.getBaseUrl(PLUGIN_ID),
       this.token(),
     ]);
-    this.options.onRequest?.();
+    this.options.onRequest?.(method, path);
     const res = await fetch(`${baseUrl}${path}`, {
       method,
       headers: {

@@ -95,6 +95,17 @@ export type ApiLineageGraph = {
   edges: Array<{ from: string; to: string; relation: string }>;
 };
 
+/** A lineage edge leaving a pipeline run (GET /v1/pipeline-run-edges). */
+export type ApiPipelineRunEdge = {
+  pipelineId: string;
+  pipelineRunId: string;
+  relation: 'ran' | 'used' | 'produced';
+  toType: 'run' | 'dataset-version' | 'model-version';
+  toId: string;
+  /** For `ran`, the experiment of the run; null otherwise, or when the run is gone. */
+  experimentId: string | null;
+};
+
 export type Page<T> = { items: T[]; nextCursor: string | null };
 
 /** The llm-ops asset kinds, as the API names them. */

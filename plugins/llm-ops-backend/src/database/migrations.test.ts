@@ -21,16 +21,16 @@ const tables = [
   'idempotency_keys',
 ];
 
-/** Names of the indexes on `assets`, on either engine. */
-async function assetIndexes(knex: Knex): Promise<string[]> {
+/** Names of the indexes on a table (`assets` unless told), on either engine. */
+async function indexesOf(knex: Knex, table = 'assets'): Promise<string[]> {
   if (knex.client.config.client.includes('sqlite')) {
     const rows = await knex('sqlite_master')
-      .where({ type: 'index', tbl_name: 'assets' })
+      .where({ type: 'index', tbl_name: table })
       .select('name');
     return rows.map(r => r.name);
   }
   const rows = await knex('pg_indexes')
-    .where({ tablename: 'assets' })
+    .where({ tablename: table })
     .select('indexname');
   return rows.map(r => r.indexname);
 }
@@ -100,20 +100,23 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
       'a1',
     );
 
-    // Step down one migration at a time: the owner-order indexes, the outbox, the read model.
+    // Step down one migration at a time: the pipeline run edge index, the owner-order indexes,
+    // the outbox, the read model.
+    const edgeIndex = 'lineage_edges_from_type_idx';
+    expect(await indexesOf(knex, 'lineage_edges')).toContain(edgeIndex);
+    await knex.migrate.down({ directory: migrationsDir });
+    expect(await indexesOf(knex, 'lineage_edges')).not.toContain(edgeIndex);
     const ownerIndexes = [
       'assets_kind_owner_created_idx',
       'assets_kind_owner_updated_idx',
     ];
-    expect(await assetIndexes(knex)).toEqual(
-      expect.arrayContaining(ownerIndexes),
-    );
-    expect(await assetIndexes(knex)).not.toContain('assets_kind_owner_idx');
+    expect(await indexesOf(knex)).toEqual(expect.arrayContaining(ownerIndexes));
+    expect(await indexesOf(knex)).not.toContain('assets_kind_owner_idx');
     await knex.migrate.down({ directory: migrationsDir });
-    expect(await assetIndexes(knex)).not.toEqual(
+    expect(await indexesOf(knex)).not.toEqual(
       expect.arrayContaining([ownerIndexes[0]]),
     );
-    expect(await assetIndexes(knex)).toContain('assets_kind_owner_idx');
+    expect(await indexesOf(knex)).toContain('assets_kind_owner_idx');
 
     const outboxTables = ['outbox', 'sync_state'];
     for (const table of outboxTables)
@@ -129,11 +132,11 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
     await knex.migrate.up({ directory: migrationsDir });
     await knex.migrate.up({ directory: migrationsDir });
     await knex.migrate.up({ directory: migrationsDir });
+    await knex.migrate.up({ directory: migrationsDir });
+    expect(await indexesOf(knex, 'lineage_edges')).toContain(edgeIndex);
     for (const table of [...tables, ...outboxTables])
       expect(await knex.schema.hasTable(table)).toBe(true);
-    expect(await assetIndexes(knex)).toEqual(
-      expect.arrayContaining(ownerIndexes),
-    );
+    expect(await indexesOf(knex)).toEqual(expect.arrayContaining(ownerIndexes));
     expect(await knex('assets').count({ n: '*' })).toEqual([
       { n: expect.anything() },
     ]);

@@ -34,6 +34,7 @@ import { bindLineageEndpoints } from './endpoints/lineage';
 import { bindModelAndDatasetEndpoints } from './endpoints/modelsAndDatasets';
 import { bindEndpointAndPipelineEndpoints } from './endpoints/endpointsAndPipelines';
 import { bindVersionFeedEndpoints } from './endpoints/versionFeeds';
+import { bindPipelineRunEdgeEndpoints } from './endpoints/pipelineRunEdges';
 
 export type RouterOptions = {
   logger: LoggerService;
@@ -110,6 +111,7 @@ export async function createRouter(
   bindModelAndDatasetEndpoints(api, ctx);
   bindEndpointAndPipelineEndpoints(api, ctx);
   bindVersionFeedEndpoints(api, ctx);
+  bindPipelineRunEdgeEndpoints(api, ctx);
   outer.use(api);
 
   outer.use('/v1', (req, _res, next) => {

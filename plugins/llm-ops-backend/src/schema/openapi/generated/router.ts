@@ -2913,6 +2913,79 @@ export const spec = {
           },
         },
       },
+      PipelineRunEdge: {
+        type: 'object',
+        description:
+          "A lineage edge leaving a pipeline run (what it ran, used or produced), with the run's pipeline.",
+        required: [
+          'pipelineId',
+          'pipelineRunId',
+          'relation',
+          'toType',
+          'toId',
+          'experimentId',
+        ],
+        properties: {
+          pipelineId: {
+            type: 'string',
+          },
+          pipelineRunId: {
+            type: 'string',
+          },
+          relation: {
+            type: 'string',
+            enum: ['ran', 'used', 'produced'],
+          },
+          toType: {
+            type: 'string',
+            enum: ['run', 'dataset-version', 'model-version'],
+          },
+          toId: {
+            type: 'string',
+          },
+          experimentId: {
+            type: 'string',
+            nullable: true,
+            description:
+              'For `ran`, the experiment of the run (null when the run is no longer in the store); null for `used` and `produced`.',
+          },
+        },
+      },
+      PipelineRunEdgeList: {
+        type: 'object',
+        required: ['items', 'nextCursor', 'freshness'],
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/PipelineRunEdge',
+            },
+          },
+          nextCursor: {
+            type: 'string',
+            nullable: true,
+          },
+          freshness: {
+            $ref: '#/components/schemas/Freshness',
+          },
+        },
+      },
+      PipelineRunEdgeListEnvelope: {
+        type: 'object',
+        required: ['status', 'message', 'data'],
+        properties: {
+          status: {
+            type: 'string',
+            enum: ['success'],
+          },
+          message: {
+            type: 'string',
+          },
+          data: {
+            $ref: '#/components/schemas/PipelineRunEdgeList',
+          },
+        },
+      },
       IntegrationStatus: {
         type: 'object',
         description:
@@ -4454,6 +4527,36 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/DatasetVersionListEnvelope',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/v1/pipeline-run-edges': {
+      get: {
+        operationId: 'ListAllPipelineRunEdges',
+        description:
+          "The lineage edges leaving the runs of every active pipeline (the experiment runs they ran, with each run's experiment, the dataset versions they used, the model or dataset versions they produced), a page at a time, for consumers that mirror the whole store (such as the catalog's entity provider) in one pass instead of one lineage request per pipeline. In an order that is stable for paging; the edges of one pipeline run are together. Needs llm-ops.pipeline.read; under a conditional decision, only the runs of the pipelines it allows (403 when it is denied). An edge to a resource the caller may not read (its dataset's or model's read, a run's experiment read and llm-ops.run.read) is left out, as the lineage graph hides it, so a page may then hold fewer items than pageSize; follow nextCursor until it is null.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/PageSize',
+          },
+          {
+            $ref: '#/components/parameters/Cursor',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'A page of pipeline run edges.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PipelineRunEdgeListEnvelope',
                 },
               },
             },

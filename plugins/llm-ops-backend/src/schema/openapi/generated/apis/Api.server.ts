@@ -41,6 +41,7 @@ import { OutboxEntryEnvelope } from '../models/OutboxEntryEnvelope.model';
 import { PipelineCreate } from '../models/PipelineCreate.model';
 import { PipelineEnvelope } from '../models/PipelineEnvelope.model';
 import { PipelineListEnvelope } from '../models/PipelineListEnvelope.model';
+import { PipelineRunEdgeListEnvelope } from '../models/PipelineRunEdgeListEnvelope.model';
 import { PipelineRunEnvelope } from '../models/PipelineRunEnvelope.model';
 import { PipelineRunLinksEnvelope } from '../models/PipelineRunLinksEnvelope.model';
 import { PipelineRunLinksInput } from '../models/PipelineRunLinksInput.model';
@@ -404,6 +405,16 @@ export type ListAllModelVersions = {
     cursor?: string;
   };
   response: ModelVersionListEnvelope | ErrorEnvelope;
+};
+/**
+ * @public
+ */
+export type ListAllPipelineRunEdges = {
+  query: {
+    pageSize?: number;
+    cursor?: string;
+  };
+  response: PipelineRunEdgeListEnvelope | ErrorEnvelope;
 };
 /**
  * @public
@@ -811,6 +822,8 @@ export type EndpointMap = {
   '#get|/v1/dataset-versions': ListAllDatasetVersions;
 
   '#get|/v1/model-versions': ListAllModelVersions;
+
+  '#get|/v1/pipeline-run-edges': ListAllPipelineRunEdges;
 
   '#get|/v1/datasets/{idOrName}/versions': ListDatasetVersions;
 
