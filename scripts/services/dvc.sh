@@ -6,34 +6,25 @@
 # DVC is installed into .tools/venv-dvc at the versions pinned in dvc-requirements.txt, and reinstalled only
 # when that file (or the Python that made the venv) changes.
 source "$(dirname "$0")/../lib/common.sh"
+source "$(dirname "$0")/../lib/venv.sh"
 
 VENV="$TOOLS/venv-dvc"
 REQUIREMENTS="$ROOT/scripts/services/dvc-requirements.txt"
-STAMP="$VENV/.requirements.sha256"
 DVC="$VENV/bin/dvc"
-PYTHON="${LLM_OPS_PYTHON:-python3}"
 
 # DVC reports usage to its authors unless told not to; the tests stay offline.
 export DVC_NO_ANALYTICS=1 DO_NOT_TRACK=1
 
-# The stamp is written only after a successful install, so an interrupted install is retried next time.
 ensure_venv() {
-  need_cmd "$PYTHON" "install Python 3.9 or newer, or point LLM_OPS_PYTHON at one"
   need_cmd git "install git: DVC repositories are git repositories (Debian: apt-get install git)"
-  local want
-  want="$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1) $("$PYTHON" -c 'import sys; print(sys.version.split()[0])')"
-  if [ -x "$DVC" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ]; then
-    return 0
-  fi
-  log "installing DVC ($(grep -m1 '^dvc==' "$REQUIREMENTS")) into $VENV (a cold install takes about a minute)"
-  rm -rf "$VENV"
-  run_step dvc-venv "check that '$PYTHON -m venv' works (Debian: apt-get install python3-venv)" \
-    "$PYTHON" -m venv "$VENV"
-  run_step dvc-pip-install \
-    "check that PyPI is reachable (pip config list) and that $REQUIREMENTS names versions that exist" \
-    "$VENV/bin/pip" install --disable-pip-version-check --no-input -r "$REQUIREMENTS"
+  ensure_venv_from --python-min 3.9 --verify dvc_runs dvc "$VENV" dvc \
+    "installing DVC ($(grep -m1 '^dvc==' "$REQUIREMENTS")) into $VENV (a cold install takes about a minute)" \
+    "$REQUIREMENTS"
+}
+
+# A fresh install that cannot even print its version is not stamped, so the next `ensure` builds it again.
+dvc_runs() {
   run_step dvc-version "read the log; remove $VENV and run '$0 ensure' again" "$DVC" --version
-  echo "$want" >"$STAMP"
 }
 
 ensure() {

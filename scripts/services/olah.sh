@@ -12,18 +12,18 @@
 # with the versions pinned in olah-requirements.txt, and reinstalled only when that file changes. The config,
 # logs, cache and mirrors live in .tools/services/olah. A running server is reused.
 source "$(dirname "$0")/../lib/common.sh"
+source "$(dirname "$0")/../lib/venv.sh"
+source "$(dirname "$0")/../lib/daemon.sh"
 
 DIR="${LLM_OPS_OLAH_DIR:-$TOOLS/services/olah}"
 MIRRORS="$DIR/mirrors"
 VENV="$TOOLS/venv-olah"
 REQUIREMENTS="$ROOT/scripts/services/olah-requirements.txt"
-STAMP="$VENV/.requirements.sha256"
 PIDFILE="$DIR/olah.pid"
 LOGFILE="$DIR/server.log"
 CONFIG="$DIR/configs.toml"
 PORT="${LLM_OPS_OLAH_PORT:-58090}"
 URL="http://127.0.0.1:$PORT"
-PYTHON="${LLM_OPS_PYTHON:-python3}"
 
 export DO_NOT_TRACK=1 HF_HUB_DISABLE_TELEMETRY=1 PYTHONDONTWRITEBYTECODE=1
 
@@ -33,23 +33,9 @@ is_up() {
     grep -q '"error"'
 }
 
-# The venv is rebuilt when the pinned requirements or the Python that made it change; the stamp is written only
-# after a successful install, so an interrupted install is retried on the next start.
 ensure_venv() {
-  need_cmd "$PYTHON" "install Python 3.10 or newer, or point LLM_OPS_PYTHON at one"
-  local want
-  want="$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1) $("$PYTHON" -c 'import sys; print(sys.version.split()[0])')"
-  if [ -x "$VENV/bin/olah-cli" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ]; then
-    return 0
-  fi
-  log "installing olah ($(grep -m1 '^olah==' "$REQUIREMENTS")) into $VENV"
-  rm -rf "$VENV"
-  run_step olah-venv "check that '$PYTHON -m venv' works (Debian: apt-get install python3-venv)" \
-    "$PYTHON" -m venv "$VENV"
-  run_step olah-pip-install \
-    "check that PyPI is reachable (pip config list) and that $REQUIREMENTS names versions that exist" \
-    "$VENV/bin/pip" install --disable-pip-version-check --no-input -r "$REQUIREMENTS"
-  echo "$want" >"$STAMP"
+  ensure_venv_from olah "$VENV" olah-cli "installing olah ($(grep -m1 '^olah==' "$REQUIREMENTS")) into $VENV" \
+    "$REQUIREMENTS"
 }
 
 # Offline mode: olah serves the mirrors and never contacts its upstream. The upstream is still set to a closed
@@ -74,13 +60,6 @@ offline = true
 EOF
 }
 
-server_pid() {
-  local pid
-  [ -f "$PIDFILE" ] || return 1
-  pid="$(cat "$PIDFILE")"
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
-}
-
 start() {
   mkdir -p "$DIR" "$MIRRORS/models" "$DIR/repos" "$DIR/logs"
   # Engineers share this server: a second `start` waits for the first instead of racing it for the port.
@@ -91,38 +70,16 @@ start() {
   require_free_port "$PORT" "the test olah server (set LLM_OPS_OLAH_PORT to use another port)"
   write_config
   log "starting olah on $URL, serving $MIRRORS (log: $LOGFILE)"
-  # setsid gives the server its own process group, so `stop` ends all of it; 9>&- keeps the start lock out of
-  # the server. The log (uvicorn's access log included) goes to $LOGFILE; every path in the config is absolute.
-  setsid "$VENV/bin/olah-cli" --config "$CONFIG" --log-path "$DIR/logs" \
-    >"$LOGFILE" 2>&1 </dev/null 9>&- &
-  echo $! >"$PIDFILE"
-  for _ in $(seq 1 120); do
-    is_up && return 0
-    if ! server_pid >/dev/null; then
-      tail -n 25 "$LOGFILE" >&2 || true
-      die "olah exited during startup (full log: $LOGFILE)" "read the log; remove $DIR to start afresh"
-    fi
-    sleep 0.5
-  done
-  tail -n 25 "$LOGFILE" >&2 || true
-  die "olah did not answer on $URL within 60 s (full log: $LOGFILE)" "read the log, then run '$0 stop' and start again"
-}
-
-stop() {
-  local pid
-  pid="$(server_pid)" || { rm -f "$PIDFILE"; return 0; }
-  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 50); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.2
-  done
-  kill -KILL -- "-$pid" 2>/dev/null || true
-  rm -f "$PIDFILE"
+  # The log (uvicorn's access log included) goes to $LOGFILE; every path in the config is absolute.
+  daemon_spawn "$PIDFILE" "$LOGFILE" "$VENV/bin/olah-cli" --config "$CONFIG" --log-path "$DIR/logs"
+  daemon_await "$PIDFILE" "$LOGFILE" 60 is_up \
+    "olah exited during startup" "read the log; remove $DIR to start afresh" \
+    "olah did not answer on $URL" "read the log, then run '$0 stop' and start again"
 }
 
 case "${1:-start}" in
   start) start; echo "$URL" ;;
-  stop) stop ;;
+  stop) daemon_stop "$PIDFILE" ;;
   status) is_up && echo "up at $URL, serving $MIRRORS" || { echo down; exit 1; } ;;
   url) echo "$URL" ;;
   mirrors) echo "$MIRRORS" ;;

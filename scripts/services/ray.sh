@@ -12,6 +12,7 @@
 # here: the first PUT of an application config starts Serve, on the proxy address that config's http_options
 # say (the tests use 127.0.0.1:$LLM_OPS_RAY_SERVE_PORT).
 source "$(dirname "$0")/../lib/common.sh"
+source "$(dirname "$0")/../lib/venv.sh"
 
 # Ray opens many ports; all of them are fixed here, in one block, so that two checkouts (or another engineer's
 # Ray) on the same machine can run side by side by moving LLM_OPS_RAY_DASHBOARD_PORT and the block with it.
@@ -32,7 +33,6 @@ DIR="${LLM_OPS_RAY_DIR:-$TOOLS/services/ray}"
 VENV="$TOOLS/venv-ray"
 REQUIREMENTS="$ROOT/scripts/services/ray-requirements.txt"
 APPS="$ROOT/scripts/services/ray_apps"
-STAMP="$VENV/.requirements.sha256"
 PIDFILE="$DIR/ray.pid"
 LOGFILE="$DIR/ray-start.log"
 # Ray's session folders hold Unix sockets, whose paths may not exceed 107 bytes: a checkout deep in the file
@@ -40,7 +40,6 @@ LOGFILE="$DIR/ray-start.log"
 # block). `stop` finds the instance's processes by this folder.
 TEMP_DIR="${LLM_OPS_RAY_TEMP_DIR:-/tmp/llm-ops-ray-$DASHBOARD_PORT-$(printf '%s' "$ROOT" | sha256sum | cut -c1-8)}"
 URL="http://127.0.0.1:$DASHBOARD_PORT"
-PYTHON="${LLM_OPS_PYTHON:-python3}"
 
 # Ray reports usage to its authors unless told not to; the tests must stay offline.
 export RAY_USAGE_STATS_ENABLED=0 DO_NOT_TRACK=1
@@ -49,23 +48,10 @@ export PYTHONDONTWRITEBYTECODE=1
 
 is_up() { curl -fsS --max-time 2 "$URL/api/ray/version" 2>/dev/null | grep -q '"ray_version"'; }
 
-# The venv is rebuilt when the pinned requirements or the Python that made it change; the stamp is written only
-# after a successful install, so an interrupted install is retried on the next start.
 ensure_venv() {
-  need_cmd "$PYTHON" "install Python 3.10 or newer, or point LLM_OPS_PYTHON at one"
-  local want
-  want="$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1) $("$PYTHON" -c 'import sys; print(sys.version.split()[0])')"
-  if [ -x "$VENV/bin/ray" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ]; then
-    return 0
-  fi
-  log "installing Ray ($(grep -m1 '^ray' "$REQUIREMENTS")) into $VENV (a cold install takes a few minutes)"
-  rm -rf "$VENV"
-  run_step ray-venv "check that '$PYTHON -m venv' works (Debian: apt-get install python3-venv)" \
-    "$PYTHON" -m venv "$VENV"
-  run_step ray-pip-install \
-    "check that PyPI is reachable (pip config list) and that $REQUIREMENTS names a version that exists" \
-    "$VENV/bin/pip" install --disable-pip-version-check --no-input -r "$REQUIREMENTS"
-  echo "$want" >"$STAMP"
+  ensure_venv_from ray "$VENV" ray \
+    "installing Ray ($(grep -m1 '^ray' "$REQUIREMENTS")) into $VENV (a cold install takes a few minutes)" \
+    "$REQUIREMENTS"
 }
 
 # The pid of `ray start --block`, if it still runs: a pid from the file that now belongs to another process
