@@ -10,7 +10,7 @@
 # Knobs: BENCH_PORT (7217), BENCH_DB (llm_ops_catalog_bench), BENCH_EXPERIMENTS, BENCH_MODELS,
 #        BENCH_DATASETS, BENCH_ENDPOINTS, BENCH_PIPELINES, BENCH_CHANGES (5), BENCH_TIMEOUT_MS,
 #        BENCH_PROCESSING_INTERVAL (catalog.processingInterval, '{ minutes: 30 }'; '{ seconds: 100 }'
-#        approximates the catalog's default of 100-150 s).
+#        approximates the catalog's default of 100-150 s), BENCH_CPU_PROFILE=1.
 # Run from the repository root: bash plugins/catalog-backend-module-llm-ops/bench/run.sh
 HERE="$(cd "$(dirname "$0")" && pwd)"
 source "$HERE/../../../scripts/lib/common.sh"
@@ -71,6 +71,13 @@ catalog:
       deltaFrequency: { seconds: 5 }
 YAML
 
+# BENCH_CPU_PROFILE=1: a V8 CPU profile of the backend in $DIR/profiles, written when it stops
+# (scripts/bench/profile-summary.mjs sums it up for a window of seconds).
+BACKEND_NODE_FLAGS=()
+if [ "${BENCH_CPU_PROFILE:-0}" = 1 ]; then
+  mkdir -p "$DIR/profiles"
+  BACKEND_NODE_FLAGS=(--cpu-prof --cpu-prof-dir "$DIR/profiles")
+fi
 log "2/3 starting the backend on 127.0.0.1:$PORT (log: $LOGS/bench-catalog-backend.log)"
 STARTED_AT="$(node -p 'Date.now()')"
 BACKEND_TOKEN="$TOKEN" start_portal_backend "$LOGS/bench-catalog-backend.log" "$DIR/app-config.bench.yaml"
