@@ -1,19 +1,10 @@
 import type { Knex } from 'knex';
-import { NotFoundError } from '@backstage/errors';
-import type {
-  Asset,
-  AssetInput,
-  AssetListOptions,
-  AssetPatch,
-  AssetStore,
-} from './AssetStore';
+import type { Asset, AssetStore } from './AssetStore';
+import { fieldError, type Version } from './VersionStore';
 import {
-  checkTagKeys,
-  fieldError,
-  VersionStore,
-  type Version,
-  type VersionListOptions,
-} from './VersionStore';
+  VersionedAssetStore,
+  type VersionedAssetListOptions,
+} from './VersionedAssetStore';
 
 /** Where DVC (or another tool) tracks a dataset version. */
 export type DatasetSourceRepository = {
@@ -55,7 +46,7 @@ export type DatasetVersionInput = {
   tags?: Record<string, string>;
 };
 
-export type DatasetListOptions = Omit<AssetListOptions, 'lifecycle'>;
+export type DatasetListOptions = VersionedAssetListOptions;
 
 /** Dataset version labels, e.g. 2024-06, v1.2 or a DVC revision. */
 export const DATASET_VERSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -67,68 +58,12 @@ export const MAX_SCHEMA_JSON = 256 * 1024;
 /**
  * Datasets on the store: assets of kind `dataset` whose versions carry where the data is, its
  * digest, size, format, column schema and the repository that tracks it. Deletes are hard.
+ * What datasets share with models lives in VersionedAssetStore; unlike a model version, a
+ * dataset version may bring its own label (a date, a DVC revision) and has no aliases.
  */
-export class DatasetStore {
-  private readonly versions: VersionStore;
-
-  constructor(private readonly db: Knex, private readonly assets: AssetStore) {
-    this.versions = new VersionStore(db);
-  }
-
-  async create(input: AssetInput, tx: Knex = this.db): Promise<Dataset> {
-    checkTagKeys(input.tags);
-    const asset = await this.assets.create('dataset', input, tx);
-    return (await this.decorate(tx, [asset]))[0];
-  }
-
-  async get(idOrName: string, tx: Knex = this.db): Promise<Dataset> {
-    const asset = await this.assets.get('dataset', idOrName, tx);
-    return (await this.decorate(tx, [asset]))[0];
-  }
-
-  async list(
-    options: DatasetListOptions,
-  ): Promise<{ items: Dataset[]; nextCursor: string | null }> {
-    const page = await this.assets.list('dataset', {
-      pageSize: options.pageSize,
-      cursor: options.cursor,
-      orderBy: options.orderBy,
-      q: options.q,
-      owner: options.owner,
-      tag: options.tag,
-    });
-    return {
-      items: await this.decorate(this.db, page.items),
-      nextCursor: page.nextCursor,
-    };
-  }
-
-  async update(
-    idOrName: string,
-    patch: Omit<AssetPatch, 'lifecycle' | 'spec' | 'status'>,
-    tx: Knex = this.db,
-  ): Promise<Dataset> {
-    checkTagKeys(patch.tags);
-    const asset = await this.assets.update(
-      'dataset',
-      idOrName,
-      {
-        name: patch.name,
-        description: patch.description,
-        owner: patch.owner,
-        tags: patch.tags,
-      },
-      tx,
-    );
-    return (await this.decorate(tx, [asset]))[0];
-  }
-
-  /** Hard delete: versions, tags, sources and lineage go too. */
-  async delete(idOrName: string, tx: Knex = this.db): Promise<Asset> {
-    const dataset = await this.assets.get('dataset', idOrName, tx);
-    await this.versions.lockAsset(tx, dataset.id);
-    await this.versions.deleteAllOf(tx, dataset.id);
-    return this.assets.hardDelete('dataset', dataset.id, tx);
+export class DatasetStore extends VersionedAssetStore<Dataset, DatasetVersion> {
+  constructor(db: Knex, assets: AssetStore) {
+    super(db, assets, { kind: 'dataset', title: 'Dataset' });
   }
 
   /** Records a version; a label the dataset already has is a 409. */
@@ -151,59 +86,7 @@ export class DatasetStore {
     return toDatasetVersion(dataset, version);
   }
 
-  async getVersion(
-    idOrName: string,
-    version: string,
-    tx: Knex = this.db,
-  ): Promise<DatasetVersion> {
-    const dataset = await this.assets.get('dataset', idOrName, tx);
-    return toDatasetVersion(
-      dataset,
-      await this.findVersion(tx, dataset, version),
-    );
-  }
-
-  /** Newest first, a keyset page at a time. */
-  async listVersions(
-    idOrName: string,
-    options: VersionListOptions,
-  ): Promise<{ items: DatasetVersion[]; nextCursor: string | null }> {
-    const dataset = await this.assets.get('dataset', idOrName);
-    const page = await this.versions.list(dataset.id, options);
-    return {
-      items: page.items.map(v => toDatasetVersion(dataset, v)),
-      nextCursor: page.nextCursor,
-    };
-  }
-
-  /** Hard-deletes one version with its tags and lineage. */
-  async deleteVersion(
-    idOrName: string,
-    version: string,
-    tx: Knex = this.db,
-  ): Promise<DatasetVersion> {
-    const dataset = await this.assets.get('dataset', idOrName, tx);
-    await this.versions.lockAsset(tx, dataset.id);
-    const current = await this.findVersion(tx, dataset, version);
-    await this.versions.delete(tx, [current.id]);
-    return toDatasetVersion(dataset, current);
-  }
-
-  private async findVersion(
-    db: Knex,
-    dataset: Asset,
-    version: string,
-  ): Promise<Version> {
-    const found = await this.versions.find(db, dataset.id, version);
-    if (!found) {
-      throw new NotFoundError(
-        `Dataset '${dataset.name}' has no version '${version}'`,
-      );
-    }
-    return found;
-  }
-
-  private async decorate(db: Knex, assets: Asset[]): Promise<Dataset[]> {
+  protected async decorate(db: Knex, assets: Asset[]): Promise<Dataset[]> {
     const latest = await this.versions.latestOf(
       db,
       assets.map(a => a.id),
@@ -212,6 +95,15 @@ export class DatasetStore {
       ...asset,
       latestVersion: latest.get(asset.id) ?? null,
     }));
+  }
+
+  /** Everything a dataset version shows is in its own row: no further query. */
+  protected async decorateVersions(
+    _db: Knex,
+    dataset: Asset,
+    versions: Version[],
+  ): Promise<DatasetVersion[]> {
+    return versions.map(v => toDatasetVersion(dataset, v));
   }
 }
 

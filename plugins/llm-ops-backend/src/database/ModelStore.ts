@@ -1,21 +1,16 @@
 import type { Knex } from 'knex';
 import { NotFoundError } from '@backstage/errors';
-import type {
-  Asset,
-  AssetInput,
-  AssetListOptions,
-  AssetPatch,
-  AssetStore,
-} from './AssetStore';
+import type { Asset, AssetStore } from './AssetStore';
 import { addLineageEdges } from './lineage';
 import {
-  checkTagKeys,
   fieldError,
   VERSION_NUMBER_PATTERN,
-  VersionStore,
   type Version,
-  type VersionListOptions,
 } from './VersionStore';
+import {
+  VersionedAssetStore,
+  type VersionedAssetListOptions,
+} from './VersionedAssetStore';
 
 export const MODEL_VERSION_STATUSES = [
   'READY',
@@ -63,7 +58,7 @@ export type ModelVersionPatch = {
   tags?: Record<string, string>;
 };
 
-export type ModelListOptions = Omit<AssetListOptions, 'lifecycle'>;
+export type ModelListOptions = VersionedAssetListOptions;
 
 /** Alias names, as MLflow allows them. */
 export const ALIAS_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,127}$/;
@@ -76,69 +71,13 @@ const MAX_ARTIFACT_URI = 2048;
 /**
  * The model registry on the store, with MLflow's semantics: models are assets of kind `model`,
  * their versions are numbered 1, 2, ... (never reused), aliases point at versions, and deletes
- * are hard. Mutations take the caller's transaction, so each one is all or nothing.
+ * are hard. Mutations take the caller's transaction, so each one is all or nothing. What models
+ * share with datasets lives in VersionedAssetStore; this adds numbered versions, their status,
+ * the run that produced them, and aliases.
  */
-export class ModelStore {
-  private readonly versions: VersionStore;
-
-  constructor(private readonly db: Knex, private readonly assets: AssetStore) {
-    this.versions = new VersionStore(db);
-  }
-
-  async create(input: AssetInput, tx: Knex = this.db): Promise<Model> {
-    checkTagKeys(input.tags);
-    const asset = await this.assets.create('model', input, tx);
-    return (await this.decorate(tx, [asset]))[0];
-  }
-
-  async get(idOrName: string, tx: Knex = this.db): Promise<Model> {
-    const asset = await this.assets.get('model', idOrName, tx);
-    return (await this.decorate(tx, [asset]))[0];
-  }
-
-  async list(
-    options: ModelListOptions,
-  ): Promise<{ items: Model[]; nextCursor: string | null }> {
-    const page = await this.assets.list('model', {
-      pageSize: options.pageSize,
-      cursor: options.cursor,
-      orderBy: options.orderBy,
-      q: options.q,
-      owner: options.owner,
-      tag: options.tag,
-    });
-    return {
-      items: await this.decorate(this.db, page.items),
-      nextCursor: page.nextCursor,
-    };
-  }
-
-  async update(
-    idOrName: string,
-    patch: Omit<AssetPatch, 'lifecycle' | 'spec' | 'status'>,
-    tx: Knex = this.db,
-  ): Promise<Model> {
-    checkTagKeys(patch.tags);
-    const asset = await this.assets.update(
-      'model',
-      idOrName,
-      {
-        name: patch.name,
-        description: patch.description,
-        owner: patch.owner,
-        tags: patch.tags,
-      },
-      tx,
-    );
-    return (await this.decorate(tx, [asset]))[0];
-  }
-
-  /** Hard delete, like MLflow's registry: versions, aliases, tags, sources and lineage go too. */
-  async delete(idOrName: string, tx: Knex = this.db): Promise<Asset> {
-    const model = await this.assets.get('model', idOrName, tx);
-    await this.versions.lockAsset(tx, model.id);
-    await this.versions.deleteAllOf(tx, model.id);
-    return this.assets.hardDelete('model', model.id, tx);
+export class ModelStore extends VersionedAssetStore<Model, ModelVersion> {
+  constructor(db: Knex, assets: AssetStore) {
+    super(db, assets, { kind: 'model', title: 'Model' });
   }
 
   /**
@@ -193,29 +132,6 @@ export class ModelStore {
     return (await this.decorateVersions(tx, model, [version]))[0];
   }
 
-  async getVersion(
-    idOrName: string,
-    version: string,
-    tx: Knex = this.db,
-  ): Promise<ModelVersion> {
-    const model = await this.assets.get('model', idOrName, tx);
-    const found = await this.findVersion(tx, model, version);
-    return (await this.decorateVersions(tx, model, [found]))[0];
-  }
-
-  /** Newest first, a keyset page at a time. */
-  async listVersions(
-    idOrName: string,
-    options: VersionListOptions,
-  ): Promise<{ items: ModelVersion[]; nextCursor: string | null }> {
-    const model = await this.assets.get('model', idOrName);
-    const page = await this.versions.list(model.id, options);
-    return {
-      items: await this.decorateVersions(this.db, model, page.items),
-      nextCursor: page.nextCursor,
-    };
-  }
-
   async updateVersion(
     idOrName: string,
     version: string,
@@ -232,20 +148,6 @@ export class ModelStore {
       tags: patch.tags,
     });
     return (await this.decorateVersions(tx, model, [updated]))[0];
-  }
-
-  /** Hard-deletes one version with its aliases, tags and lineage; its number is not reused. */
-  async deleteVersion(
-    idOrName: string,
-    version: string,
-    tx: Knex = this.db,
-  ): Promise<ModelVersion> {
-    const model = await this.assets.get('model', idOrName, tx);
-    await this.versions.lockAsset(tx, model.id);
-    const current = await this.findVersion(tx, model, version);
-    const [view] = await this.decorateVersions(tx, model, [current]);
-    await this.versions.delete(tx, [current.id]);
-    return view;
   }
 
   /** The version an alias points at; `latest` is the newest version. */
@@ -329,27 +231,17 @@ export class ModelStore {
     return { model, alias, version: row.version };
   }
 
-  private async findVersion(
-    db: Knex,
-    model: Asset,
-    version: string,
-  ): Promise<Version> {
+  /** Model versions are numbers; a name here is most likely an alias sent to the wrong route. */
+  protected checkVersionReference(version: string): void {
     if (!VERSION_NUMBER_PATTERN.test(version)) {
       throw fieldError(
         'version',
         `Model versions are numbers like "3", not '${version}'; use the alias routes for aliases`,
       );
     }
-    const found = await this.versions.find(db, model.id, version);
-    if (!found) {
-      throw new NotFoundError(
-        `Model '${model.name}' has no version '${version}'`,
-      );
-    }
-    return found;
   }
 
-  private async decorate(db: Knex, assets: Asset[]): Promise<Model[]> {
+  protected async decorate(db: Knex, assets: Asset[]): Promise<Model[]> {
     const ids = assets.map(a => a.id);
     const [latest, aliasRows] = await Promise.all([
       this.versions.latestOf(db, ids),
@@ -374,7 +266,7 @@ export class ModelStore {
     }));
   }
 
-  private async decorateVersions(
+  protected async decorateVersions(
     db: Knex,
     model: Asset,
     versions: Version[],

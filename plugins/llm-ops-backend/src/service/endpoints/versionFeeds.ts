@@ -19,7 +19,8 @@ import {
 } from '../../database/VersionStore';
 import { toModelVersion } from '../../database/ModelStore';
 import { toDatasetVersion } from '../../database/DatasetStore';
-import { datasetVersionView, modelVersionView } from './modelsAndDatasets';
+import { modelVersionView } from './modelEndpoints';
+import { datasetVersionView } from './datasetEndpoints';
 
 /*
  * GET /v1/model-versions and /v1/dataset-versions: the versions of every model (or dataset) in
