@@ -1,5 +1,4 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { llmOpsIntegrationsExtensionPoint } from '@llm-ops/backstage-plugin-llm-ops-node';
+import { startModuleCapturingAdapters } from '@llm-ops/backstage-plugin-llm-ops-node/testUtils';
 import { ArgoOrchestrationAdapter } from './adapter';
 import { ArgoServerOrchestrationAdapter } from './argoServer';
 import { llmOpsModuleArgo } from './module';
@@ -10,48 +9,39 @@ const caData = Buffer.from(
 
 describe('llmOpsModuleArgo', () => {
   it('adds an adapter per cluster and per Argo Server', async () => {
-    const addAdapter = jest.fn();
-    const logger = mockServices.logger.mock();
-    await startTestBackend({
-      extensionPoints: [[llmOpsIntegrationsExtensionPoint, { addAdapter }]],
-      features: [
-        llmOpsModuleArgo,
-        mockServices.rootConfig.factory({
-          data: {
-            llmOps: {
-              kubernetes: {
-                clusters: [
-                  {
-                    name: 'prod',
-                    url: 'https://k8s-prod:6443',
-                    caData,
-                    token: 'prod-secret',
-                  },
-                  {
-                    name: 'staging',
-                    url: 'https://k8s-staging:6443',
-                    caData,
-                    token: 'staging-secret',
-                  },
-                ],
+    const { adapters, logger } = await startModuleCapturingAdapters(
+      llmOpsModuleArgo,
+      {
+        llmOps: {
+          kubernetes: {
+            clusters: [
+              {
+                name: 'prod',
+                url: 'https://k8s-prod:6443',
+                caData,
+                token: 'prod-secret',
               },
-              argo: {
-                servers: [
-                  {
-                    name: 'main',
-                    baseUrl: 'https://argo:2746',
-                    token: 'argo-secret',
-                  },
-                ],
+              {
+                name: 'staging',
+                url: 'https://k8s-staging:6443',
+                caData,
+                token: 'staging-secret',
               },
-            },
+            ],
           },
-        }),
-        logger.factory,
-      ],
-    });
+          argo: {
+            servers: [
+              {
+                name: 'main',
+                baseUrl: 'https://argo:2746',
+                token: 'argo-secret',
+              },
+            ],
+          },
+        },
+      },
+    );
 
-    const adapters = addAdapter.mock.calls.map(([adapter]) => adapter);
     expect(
       adapters.map(adapter => [
         adapter.constructor,
@@ -85,17 +75,11 @@ describe('llmOpsModuleArgo', () => {
   });
 
   it('adds nothing, and says so, without config', async () => {
-    const addAdapter = jest.fn();
-    const logger = mockServices.logger.mock();
-    await startTestBackend({
-      extensionPoints: [[llmOpsIntegrationsExtensionPoint, { addAdapter }]],
-      features: [
-        llmOpsModuleArgo,
-        mockServices.rootConfig.factory({ data: {} }),
-        logger.factory,
-      ],
-    });
-    expect(addAdapter).not.toHaveBeenCalled();
+    const { adapters, logger } = await startModuleCapturingAdapters(
+      llmOpsModuleArgo,
+      {},
+    );
+    expect(adapters).toEqual([]);
     expect(logger.info).toHaveBeenCalledWith(
       'No llmOps.kubernetes or llmOps.argo config; no Argo adapters were registered',
     );
@@ -103,16 +87,8 @@ describe('llmOpsModuleArgo', () => {
 
   it('fails the startup on invalid config, naming the path', async () => {
     await expect(
-      startTestBackend({
-        extensionPoints: [
-          [llmOpsIntegrationsExtensionPoint, { addAdapter: jest.fn() }],
-        ],
-        features: [
-          llmOpsModuleArgo,
-          mockServices.rootConfig.factory({
-            data: { llmOps: { argo: { servers: [{ name: 'main' }] } } },
-          }),
-        ],
+      startModuleCapturingAdapters(llmOpsModuleArgo, {
+        llmOps: { argo: { servers: [{ name: 'main' }] } },
       }),
     ).rejects.toThrow('llmOps.argo.servers[0].baseUrl');
   });

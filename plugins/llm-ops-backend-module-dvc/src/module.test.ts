@@ -1,37 +1,27 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { llmOpsIntegrationsExtensionPoint } from '@llm-ops/backstage-plugin-llm-ops-node';
+import { startModuleCapturingAdapters } from '@llm-ops/backstage-plugin-llm-ops-node/testUtils';
 import { DvcDataVersioningAdapter } from './adapter';
 import { llmOpsModuleDvc } from './module';
 
 describe('llmOpsModuleDvc', () => {
   it('adds a data-versioning adapter per configured repository', async () => {
-    const addAdapter = jest.fn();
-    const logger = mockServices.logger.mock();
-    await startTestBackend({
-      extensionPoints: [[llmOpsIntegrationsExtensionPoint, { addAdapter }]],
-      features: [
-        llmOpsModuleDvc,
-        mockServices.rootConfig.factory({
-          data: {
-            llmOps: {
-              dvc: {
-                repositories: [
-                  { name: 'datasets', path: '../../examples/dvc-repo' },
-                  {
-                    name: 'remote-data',
-                    url: 'https://github.com/org/data',
-                    refs: ['v1.0', 'main'],
-                  },
-                ],
+    const { adapters, logger } = await startModuleCapturingAdapters(
+      llmOpsModuleDvc,
+      {
+        llmOps: {
+          dvc: {
+            repositories: [
+              { name: 'datasets', path: '../../examples/dvc-repo' },
+              {
+                name: 'remote-data',
+                url: 'https://github.com/org/data',
+                refs: ['v1.0', 'main'],
               },
-            },
+            ],
           },
-        }),
-        logger.factory,
-      ],
-    });
+        },
+      },
+    );
 
-    const adapters = addAdapter.mock.calls.map(([adapter]) => adapter);
     expect(
       adapters.map(adapter => [
         adapter.constructor,
@@ -59,17 +49,11 @@ describe('llmOpsModuleDvc', () => {
   });
 
   it('adds nothing, and says so, without llmOps.dvc config', async () => {
-    const addAdapter = jest.fn();
-    const logger = mockServices.logger.mock();
-    await startTestBackend({
-      extensionPoints: [[llmOpsIntegrationsExtensionPoint, { addAdapter }]],
-      features: [
-        llmOpsModuleDvc,
-        mockServices.rootConfig.factory({ data: {} }),
-        logger.factory,
-      ],
-    });
-    expect(addAdapter).not.toHaveBeenCalled();
+    const { adapters, logger } = await startModuleCapturingAdapters(
+      llmOpsModuleDvc,
+      {},
+    );
+    expect(adapters).toEqual([]);
     expect(logger.info).toHaveBeenCalledWith(
       'No llmOps.dvc config; no DVC data-versioning adapters were registered',
     );
@@ -89,16 +73,8 @@ describe('llmOpsModuleDvc', () => {
     'fails the startup on invalid config %j, naming the path',
     async (repository, message) => {
       await expect(
-        startTestBackend({
-          extensionPoints: [
-            [llmOpsIntegrationsExtensionPoint, { addAdapter: jest.fn() }],
-          ],
-          features: [
-            llmOpsModuleDvc,
-            mockServices.rootConfig.factory({
-              data: { llmOps: { dvc: { repositories: [repository] } } },
-            }),
-          ],
+        startModuleCapturingAdapters(llmOpsModuleDvc, {
+          llmOps: { dvc: { repositories: [repository] } },
         }),
       ).rejects.toThrow(message);
     },

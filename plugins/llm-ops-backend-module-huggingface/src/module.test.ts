@@ -1,41 +1,32 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { llmOpsIntegrationsExtensionPoint } from '@llm-ops/backstage-plugin-llm-ops-node';
+import type { ModelRegistryAdapter } from '@llm-ops/backstage-plugin-llm-ops-node';
+import { startModuleCapturingAdapters } from '@llm-ops/backstage-plugin-llm-ops-node/testUtils';
 import { HuggingFaceModelRegistryAdapter } from './adapter';
 import { llmOpsModuleHuggingFace } from './module';
 
 describe('llmOpsModuleHuggingFace', () => {
   it('adds a read-only model registry adapter per configured hub', async () => {
-    const addAdapter = jest.fn();
-    const logger = mockServices.logger.mock();
-    await startTestBackend({
-      extensionPoints: [[llmOpsIntegrationsExtensionPoint, { addAdapter }]],
-      features: [
-        llmOpsModuleHuggingFace,
-        mockServices.rootConfig.factory({
-          data: {
-            llmOps: {
-              huggingface: {
-                hubs: [
-                  {
-                    name: 'public',
-                    token: 'hf_moduleTestTokenSecret',
-                    models: ['meta-llama/Llama-3.1-8B'],
-                  },
-                  {
-                    name: 'mirror',
-                    url: 'http://hub-mirror.internal:8090/',
-                    authors: ['my-org'],
-                  },
-                ],
+    const { adapters, logger } = await startModuleCapturingAdapters(
+      llmOpsModuleHuggingFace,
+      {
+        llmOps: {
+          huggingface: {
+            hubs: [
+              {
+                name: 'public',
+                token: 'hf_moduleTestTokenSecret',
+                models: ['meta-llama/Llama-3.1-8B'],
               },
-            },
+              {
+                name: 'mirror',
+                url: 'http://hub-mirror.internal:8090/',
+                authors: ['my-org'],
+              },
+            ],
           },
-        }),
-        logger.factory,
-      ],
-    });
+        },
+      },
+    );
 
-    const adapters = addAdapter.mock.calls.map(([adapter]) => adapter);
     expect(
       adapters.map(adapter => [
         adapter.constructor,
@@ -58,25 +49,20 @@ describe('llmOpsModuleHuggingFace', () => {
       ],
     ]);
     // Read-only: no write methods for the backend to call.
-    expect(adapters[0].createModel).toBeUndefined();
-    expect(adapters[0].setAlias).toBeUndefined();
+    const registry = adapters[0] as ModelRegistryAdapter;
+    expect(registry.createModel).toBeUndefined();
+    expect(registry.setAlias).toBeUndefined();
     const logged = JSON.stringify(logger.info.mock.calls);
     expect(logged).toContain('huggingface:public, huggingface:mirror');
     expect(logged).not.toContain('TokenSecret');
   });
 
   it('adds nothing, and says so, without llmOps.huggingface config', async () => {
-    const addAdapter = jest.fn();
-    const logger = mockServices.logger.mock();
-    await startTestBackend({
-      extensionPoints: [[llmOpsIntegrationsExtensionPoint, { addAdapter }]],
-      features: [
-        llmOpsModuleHuggingFace,
-        mockServices.rootConfig.factory({ data: {} }),
-        logger.factory,
-      ],
-    });
-    expect(addAdapter).not.toHaveBeenCalled();
+    const { adapters, logger } = await startModuleCapturingAdapters(
+      llmOpsModuleHuggingFace,
+      {},
+    );
+    expect(adapters).toEqual([]);
     expect(logger.info).toHaveBeenCalledWith(
       'No llmOps.huggingface config; no Hugging Face adapters were registered',
     );
@@ -84,22 +70,12 @@ describe('llmOpsModuleHuggingFace', () => {
 
   it('fails the startup on invalid config, naming the path', async () => {
     await expect(
-      startTestBackend({
-        extensionPoints: [
-          [llmOpsIntegrationsExtensionPoint, { addAdapter: jest.fn() }],
-        ],
-        features: [
-          llmOpsModuleHuggingFace,
-          mockServices.rootConfig.factory({
-            data: {
-              llmOps: {
-                huggingface: {
-                  hubs: [{ name: 'public', models: ['not a repo id'] }],
-                },
-              },
-            },
-          }),
-        ],
+      startModuleCapturingAdapters(llmOpsModuleHuggingFace, {
+        llmOps: {
+          huggingface: {
+            hubs: [{ name: 'public', models: ['not a repo id'] }],
+          },
+        },
       }),
     ).rejects.toThrow("'llmOps.huggingface.hubs[0].models[0]'");
   });

@@ -1,5 +1,4 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { llmOpsIntegrationsExtensionPoint } from '@llm-ops/backstage-plugin-llm-ops-node';
+import { startModuleCapturingAdapters } from '@llm-ops/backstage-plugin-llm-ops-node/testUtils';
 import { KServeServingAdapter } from './adapter';
 import { llmOpsModuleKserve } from './module';
 
@@ -9,40 +8,31 @@ const caData = Buffer.from(
 
 describe('llmOpsModuleKserve', () => {
   it('adds a serving adapter per configured cluster', async () => {
-    const addAdapter = jest.fn();
-    const logger = mockServices.logger.mock();
-    await startTestBackend({
-      extensionPoints: [[llmOpsIntegrationsExtensionPoint, { addAdapter }]],
-      features: [
-        llmOpsModuleKserve,
-        mockServices.rootConfig.factory({
-          data: {
-            llmOps: {
-              kubernetes: {
-                clusters: [
-                  {
-                    name: 'prod',
-                    url: 'https://k8s-prod.example.com:6443',
-                    caData,
-                    token: 'prod-token-secret',
-                    defaultNamespace: 'models',
-                  },
-                  {
-                    name: 'staging',
-                    url: 'https://k8s-staging.example.com:6443',
-                    caData,
-                    token: 'staging-token-secret',
-                  },
-                ],
+    const { adapters, logger } = await startModuleCapturingAdapters(
+      llmOpsModuleKserve,
+      {
+        llmOps: {
+          kubernetes: {
+            clusters: [
+              {
+                name: 'prod',
+                url: 'https://k8s-prod.example.com:6443',
+                caData,
+                token: 'prod-token-secret',
+                defaultNamespace: 'models',
               },
-            },
+              {
+                name: 'staging',
+                url: 'https://k8s-staging.example.com:6443',
+                caData,
+                token: 'staging-token-secret',
+              },
+            ],
           },
-        }),
-        logger.factory,
-      ],
-    });
+        },
+      },
+    );
 
-    const adapters = addAdapter.mock.calls.map(([adapter]) => adapter);
     expect(
       adapters.map(adapter => [
         adapter.constructor,
@@ -70,17 +60,11 @@ describe('llmOpsModuleKserve', () => {
   });
 
   it('adds nothing, and says so, without llmOps.kubernetes config', async () => {
-    const addAdapter = jest.fn();
-    const logger = mockServices.logger.mock();
-    await startTestBackend({
-      extensionPoints: [[llmOpsIntegrationsExtensionPoint, { addAdapter }]],
-      features: [
-        llmOpsModuleKserve,
-        mockServices.rootConfig.factory({ data: {} }),
-        logger.factory,
-      ],
-    });
-    expect(addAdapter).not.toHaveBeenCalled();
+    const { adapters, logger } = await startModuleCapturingAdapters(
+      llmOpsModuleKserve,
+      {},
+    );
+    expect(adapters).toEqual([]);
     expect(logger.info).toHaveBeenCalledWith(
       'No llmOps.kubernetes config; no KServe adapters were registered',
     );
@@ -96,14 +80,8 @@ describe('llmOpsModuleKserve', () => {
     ],
   ])('fails the startup on %j', async (kubernetes, message) => {
     await expect(
-      startTestBackend({
-        extensionPoints: [
-          [llmOpsIntegrationsExtensionPoint, { addAdapter: jest.fn() }],
-        ],
-        features: [
-          llmOpsModuleKserve,
-          mockServices.rootConfig.factory({ data: { llmOps: { kubernetes } } }),
-        ],
+      startModuleCapturingAdapters(llmOpsModuleKserve, {
+        llmOps: { kubernetes },
       }),
     ).rejects.toThrow(message);
   });

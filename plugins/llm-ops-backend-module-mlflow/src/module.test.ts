@@ -1,38 +1,28 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { llmOpsIntegrationsExtensionPoint } from '@llm-ops/backstage-plugin-llm-ops-node';
+import { startModuleCapturingAdapters } from '@llm-ops/backstage-plugin-llm-ops-node/testUtils';
 import { MlflowRegistryAdapter } from './adapter/MlflowRegistryAdapter';
 import { MlflowTrackingAdapter } from './adapter/MlflowTrackingAdapter';
 import { llmOpsModuleMlflow } from './module';
 
 describe('llmOpsModuleMlflow', () => {
   it('adds a tracking and a registry adapter per configured instance', async () => {
-    const addAdapter = jest.fn();
-    const logger = mockServices.logger.mock();
-    await startTestBackend({
-      extensionPoints: [[llmOpsIntegrationsExtensionPoint, { addAdapter }]],
-      features: [
-        llmOpsModuleMlflow,
-        mockServices.rootConfig.factory({
-          data: {
-            llmOps: {
-              mlflow: {
-                instances: [
-                  {
-                    id: 'prod',
-                    baseUrl: 'http://mlflow-prod:5000',
-                    token: 'prod-token-secret',
-                  },
-                  { id: 'staging', baseUrl: 'http://mlflow-staging:5000' },
-                ],
+    const { adapters, logger } = await startModuleCapturingAdapters(
+      llmOpsModuleMlflow,
+      {
+        llmOps: {
+          mlflow: {
+            instances: [
+              {
+                id: 'prod',
+                baseUrl: 'http://mlflow-prod:5000',
+                token: 'prod-token-secret',
               },
-            },
+              { id: 'staging', baseUrl: 'http://mlflow-staging:5000' },
+            ],
           },
-        }),
-        logger.factory,
-      ],
-    });
+        },
+      },
+    );
 
-    const adapters = addAdapter.mock.calls.map(([adapter]) => adapter);
     expect(
       adapters.map(adapter => [
         adapter.constructor,
@@ -51,17 +41,11 @@ describe('llmOpsModuleMlflow', () => {
   });
 
   it('adds nothing, and says so, without llmOps.mlflow config', async () => {
-    const addAdapter = jest.fn();
-    const logger = mockServices.logger.mock();
-    await startTestBackend({
-      extensionPoints: [[llmOpsIntegrationsExtensionPoint, { addAdapter }]],
-      features: [
-        llmOpsModuleMlflow,
-        mockServices.rootConfig.factory({ data: {} }),
-        logger.factory,
-      ],
-    });
-    expect(addAdapter).not.toHaveBeenCalled();
+    const { adapters, logger } = await startModuleCapturingAdapters(
+      llmOpsModuleMlflow,
+      {},
+    );
+    expect(adapters).toEqual([]);
     expect(logger.info).toHaveBeenCalledWith(
       'No llmOps.mlflow config; no MLflow adapters were registered',
     );
@@ -69,16 +53,8 @@ describe('llmOpsModuleMlflow', () => {
 
   it('fails the startup on invalid config, naming the path', async () => {
     await expect(
-      startTestBackend({
-        extensionPoints: [
-          [llmOpsIntegrationsExtensionPoint, { addAdapter: jest.fn() }],
-        ],
-        features: [
-          llmOpsModuleMlflow,
-          mockServices.rootConfig.factory({
-            data: { llmOps: { mlflow: { instances: [{ id: 'prod' }] } } },
-          }),
-        ],
+      startModuleCapturingAdapters(llmOpsModuleMlflow, {
+        llmOps: { mlflow: { instances: [{ id: 'prod' }] } },
       }),
     ).rejects.toThrow('llmOps.mlflow.instances[0].baseUrl');
   });

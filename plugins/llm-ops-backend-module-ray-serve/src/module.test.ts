@@ -1,37 +1,27 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { llmOpsIntegrationsExtensionPoint } from '@llm-ops/backstage-plugin-llm-ops-node';
+import { startModuleCapturingAdapters } from '@llm-ops/backstage-plugin-llm-ops-node/testUtils';
 import { RayServeServingAdapter } from './adapter';
 import { llmOpsModuleRayServe } from './module';
 
 describe('llmOpsModuleRayServe', () => {
   it('adds a serving adapter per configured Ray cluster, without canary', async () => {
-    const addAdapter = jest.fn();
-    const logger = mockServices.logger.mock();
-    await startTestBackend({
-      extensionPoints: [[llmOpsIntegrationsExtensionPoint, { addAdapter }]],
-      features: [
-        llmOpsModuleRayServe,
-        mockServices.rootConfig.factory({
-          data: {
-            llmOps: {
-              rayServe: {
-                clusters: [
-                  {
-                    name: 'prod',
-                    dashboardUrl: 'https://ray-prod.example.com:8265',
-                    token: 'prod-token-secret',
-                  },
-                  { name: 'dev', dashboardUrl: 'http://127.0.0.1:8265' },
-                ],
+    const { adapters, logger } = await startModuleCapturingAdapters(
+      llmOpsModuleRayServe,
+      {
+        llmOps: {
+          rayServe: {
+            clusters: [
+              {
+                name: 'prod',
+                dashboardUrl: 'https://ray-prod.example.com:8265',
+                token: 'prod-token-secret',
               },
-            },
+              { name: 'dev', dashboardUrl: 'http://127.0.0.1:8265' },
+            ],
           },
-        }),
-        logger.factory,
-      ],
-    });
+        },
+      },
+    );
 
-    const adapters = addAdapter.mock.calls.map(([adapter]) => adapter);
     expect(
       adapters.map(adapter => [
         adapter.constructor,
@@ -50,17 +40,11 @@ describe('llmOpsModuleRayServe', () => {
   });
 
   it('adds nothing, and says so, without llmOps.rayServe config', async () => {
-    const addAdapter = jest.fn();
-    const logger = mockServices.logger.mock();
-    await startTestBackend({
-      extensionPoints: [[llmOpsIntegrationsExtensionPoint, { addAdapter }]],
-      features: [
-        llmOpsModuleRayServe,
-        mockServices.rootConfig.factory({ data: {} }),
-        logger.factory,
-      ],
-    });
-    expect(addAdapter).not.toHaveBeenCalled();
+    const { adapters, logger } = await startModuleCapturingAdapters(
+      llmOpsModuleRayServe,
+      {},
+    );
+    expect(adapters).toEqual([]);
     expect(logger.info).toHaveBeenCalledWith(
       'No llmOps.rayServe config; no Ray Serve adapters were registered',
     );
@@ -68,16 +52,8 @@ describe('llmOpsModuleRayServe', () => {
 
   it('fails the startup on invalid config, naming the path', async () => {
     await expect(
-      startTestBackend({
-        extensionPoints: [
-          [llmOpsIntegrationsExtensionPoint, { addAdapter: jest.fn() }],
-        ],
-        features: [
-          llmOpsModuleRayServe,
-          mockServices.rootConfig.factory({
-            data: { llmOps: { rayServe: { clusters: [{ name: 'prod' }] } } },
-          }),
-        ],
+      startModuleCapturingAdapters(llmOpsModuleRayServe, {
+        llmOps: { rayServe: { clusters: [{ name: 'prod' }] } },
       }),
     ).rejects.toThrow('llmOps.rayServe.clusters[0].dashboardUrl');
   });
