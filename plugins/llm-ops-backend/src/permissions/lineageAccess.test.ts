@@ -7,6 +7,7 @@ import { createTestDatabases } from '../__testUtils__/realServices';
 import { specCheckedClient } from '../__testUtils__/specCheckedClient';
 import { addLineageEdges } from '../database/lineage';
 import { startWithPolicy } from './__testUtils__/startWithPolicy';
+import { denying } from './__testUtils__/denyingPolicy';
 import {
   ALICE,
   BOB,
@@ -18,17 +19,6 @@ jest.setTimeout(120_000);
 
 const databases = createTestDatabases();
 const v1 = '/api/llm-ops/v1';
-/** Everything allowed but the one permission. */
-const denying = (name: string): PermissionPolicy => ({
-  async handle(request) {
-    return {
-      result:
-        request.permission.name === name
-          ? AuthorizeResult.DENY
-          : AuthorizeResult.ALLOW,
-    };
-  },
-});
 
 const allowAll: PermissionPolicy = {
   handle: async () => ({ result: AuthorizeResult.ALLOW }),

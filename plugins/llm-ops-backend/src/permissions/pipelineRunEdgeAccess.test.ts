@@ -8,6 +8,7 @@ import {
   type SpecCheckedClient,
 } from '../__testUtils__/specCheckedClient';
 import { startWithPolicy } from './__testUtils__/startWithPolicy';
+import { denying } from './__testUtils__/denyingPolicy';
 import {
   ALICE,
   BOB,
@@ -19,18 +20,6 @@ jest.setTimeout(120_000);
 
 const databases = createTestDatabases();
 const v1 = '/api/llm-ops/v1';
-
-/** Everything allowed but the one permission. */
-const denying = (name: string): PermissionPolicy => ({
-  async handle(request) {
-    return {
-      result:
-        request.permission.name === name
-          ? AuthorizeResult.DENY
-          : AuthorizeResult.ALLOW,
-    };
-  },
-});
 
 /** Every edge of the feed as `pipeline run relation target`, following nextCursor. */
 async function readAll(api: SpecCheckedClient, pageSize: number) {
