@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createTestDatabases } from '../../__testUtils__/realServices';
 import { startLlmOpsBackend } from '../../__testUtils__/testBackend';
+import { readFeed } from '../../__testUtils__/readFeed';
 import {
   specCheckedClient,
   type SpecCheckedClient,
@@ -23,22 +24,8 @@ type Edge = {
 };
 
 /** Every page of the feed, following nextCursor, with the page sizes seen. */
-async function readAll(api: SpecCheckedClient, pageSize: number) {
-  const items: Edge[] = [];
-  const sizes: number[] = [];
-  let cursor: string | null = null;
-  do {
-    const query: string = `pageSize=${pageSize}${
-      cursor ? `&cursor=${cursor}` : ''
-    }`;
-    const res = await api.get(`${feed}?${query}`);
-    expect(res.status).toBe(200);
-    items.push(...res.body.data.items);
-    sizes.push(res.body.data.items.length);
-    cursor = res.body.data.nextCursor;
-  } while (cursor);
-  return { items, sizes };
-}
+const readAll = (api: SpecCheckedClient, pageSize: number) =>
+  readFeed<Edge>(api, feed, pageSize);
 
 const key = (e: Pick<Edge, 'pipelineRunId' | 'relation' | 'toId'>) =>
   `${e.pipelineRunId} ${e.relation} ${e.toId}`;

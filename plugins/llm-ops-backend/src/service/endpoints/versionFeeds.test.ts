@@ -1,5 +1,6 @@
 import { createTestDatabases } from '../../__testUtils__/realServices';
 import { startLlmOpsBackend } from '../../__testUtils__/testBackend';
+import { readFeed } from '../../__testUtils__/readFeed';
 import {
   specCheckedClient,
   type SpecCheckedClient,
@@ -9,23 +10,8 @@ jest.setTimeout(60_000);
 
 const databases = createTestDatabases();
 
-/** Every page of a feed, following nextCursor, with the page sizes seen. */
-async function readAll(api: SpecCheckedClient, path: string, pageSize: number) {
-  const items: any[] = [];
-  const sizes: number[] = [];
-  let cursor: string | null = null;
-  do {
-    const query: string = `pageSize=${pageSize}${
-      cursor ? `&cursor=${cursor}` : ''
-    }`;
-    const res = await api.get(`${path}?${query}`);
-    expect(res.status).toBe(200);
-    items.push(...res.body.data.items);
-    sizes.push(res.body.data.items.length);
-    cursor = res.body.data.nextCursor;
-  } while (cursor);
-  return { items, sizes };
-}
+const readAll = (api: SpecCheckedClient, path: string, pageSize: number) =>
+  readFeed<any>(api, path, pageSize);
 
 describe.each(databases.eachSupportedId())(
   'version feeds API on %s',
