@@ -1,11 +1,7 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { TestDatabases } from '@backstage/backend-test-utils';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import llmOpsPlugin from '@llm-ops/backstage-plugin-llm-ops-backend';
-import request from 'supertest';
+import { startLlmOpsTestBackend } from '@llm-ops/backstage-plugin-llm-ops-node/testUtils';
 import { rm } from 'node:fs/promises';
 import { describeWithDvc, dvcPath } from '../__testUtils__/dvc';
 import {
@@ -40,34 +36,19 @@ describeWithDvc('the llm-ops backend with a DVC repository', () => {
   it.each(databases.eachSupportedId())(
     'serves the datasets, versions and stage lineage of the repository on %s',
     async databaseId => {
-      const knex = await databases.init(databaseId);
-      const scheduler = mockServices.scheduler.mock();
-      const backend = await startTestBackend({
-        features: [
-          llmOpsPlugin,
-          llmOpsModuleDvc,
-          mockServices.database.factory({ knex }),
-          scheduler.factory,
-          mockServices.rootConfig.factory({
-            data: {
-              llmOps: {
-                dvc: { repositories: [{ name: 'datasets', path: repo.root }] },
-              },
-            },
-          }),
-        ],
+      const llmOps = await startLlmOpsTestBackend({
+        features: [llmOpsPlugin, llmOpsModuleDvc],
+        config: {
+          llmOps: {
+            dvc: { repositories: [{ name: 'datasets', path: repo.root }] },
+          },
+        },
+        databases,
+        databaseId,
       });
       try {
-        const auth = mockCredentials.user.header();
-        const get = (path: string) =>
-          request(backend.server)
-            .get(`/api/llm-ops/v1${path}`)
-            .set('Authorization', auth);
-        const task = scheduler.scheduleTask.mock.calls.find(([t]) =>
-          t.id.startsWith('llm-ops-datasets-dvc-datasets'),
-        );
-        expect(task).toBeDefined();
-        await (task![0].fn as () => Promise<void>)();
+        const get = llmOps.api.get;
+        await llmOps.taskStartingWith('llm-ops-datasets-dvc-datasets')();
 
         const raw = encodeURIComponent('datasets/data/raw.csv');
         const versions = await get(`/datasets/${raw}/versions`);
@@ -109,7 +90,7 @@ describeWithDvc('the llm-ops backend with a DVC repository', () => {
           ]),
         );
       } finally {
-        await backend.stop();
+        await llmOps.stop();
       }
     },
   );

@@ -1,11 +1,7 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { TestDatabases } from '@backstage/backend-test-utils';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import llmOpsPlugin from '@llm-ops/backstage-plugin-llm-ops-backend';
-import request from 'supertest';
+import { startLlmOpsTestBackend } from '@llm-ops/backstage-plugin-llm-ops-node/testUtils';
 import {
   createFixtureRepo,
   describeWithOlah,
@@ -64,36 +60,21 @@ describeWithOlah('the llm-ops backend importing from a Hub', () => {
   it.each(databases.eachSupportedId())(
     'serves the imported model, its revisions with files, and the integration on %s',
     async databaseId => {
-      const knex = await databases.init(databaseId);
-      const scheduler = mockServices.scheduler.mock();
-      const backend = await startTestBackend({
-        features: [
-          llmOpsPlugin,
-          llmOpsModuleHuggingFace,
-          mockServices.database.factory({ knex }),
-          scheduler.factory,
-          mockServices.rootConfig.factory({
-            data: {
-              llmOps: {
-                huggingface: {
-                  hubs: [{ name: 'olah', url: olahUrl, models: [repo] }],
-                },
-              },
+      const llmOps = await startLlmOpsTestBackend({
+        features: [llmOpsPlugin, llmOpsModuleHuggingFace],
+        config: {
+          llmOps: {
+            huggingface: {
+              hubs: [{ name: 'olah', url: olahUrl, models: [repo] }],
             },
-          }),
-        ],
+          },
+        },
+        databases,
+        databaseId,
       });
       try {
-        const auth = mockCredentials.user.header();
-        const get = (path: string) =>
-          request(backend.server)
-            .get(`/api/llm-ops/v1${path}`)
-            .set('Authorization', auth);
-        const task = scheduler.scheduleTask.mock.calls.find(
-          ([t]) => t.id === 'llm-ops-import-huggingface-olah',
-        );
-        expect(task).toBeDefined();
-        await (task![0].fn as () => Promise<void>)();
+        const get = llmOps.api.get;
+        await llmOps.task('llm-ops-import-huggingface-olah')();
 
         const name = encodeURIComponent(repo);
         const model = await get(`/models/${name}`);
@@ -134,7 +115,7 @@ describeWithOlah('the llm-ops backend importing from a Hub', () => {
           ]),
         );
       } finally {
-        await backend.stop();
+        await llmOps.stop();
       }
     },
   );
