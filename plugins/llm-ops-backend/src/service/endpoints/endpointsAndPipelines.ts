@@ -8,8 +8,7 @@ import type { ApiRouter } from '../types';
 import type { EndpointContext } from '../context';
 import { sendSuccess } from '../envelope';
 import { audited } from '../audit';
-import { principalOf } from '../access';
-import { withIdempotency, withIdempotentCommit } from '../idempotency';
+import { idempotentCreate, idempotentToolCreate } from './idempotentCreate';
 import { assetView } from '../views';
 import { writeAnswer } from '../writeAnswers';
 import {
@@ -162,42 +161,34 @@ export function bindEndpointAndPipelineEndpoints(
   });
 
   router.post('/v1/endpoints', async (req, res) => {
-    const credentials = await ctx.access.authorize(
-      req,
-      endpointPermissions.create,
-    );
     // The cluster is called outside any transaction (ServingWriter.create): the idempotent
     // answer is recorded in the short transaction that makes the outcome final.
-    const answer = await withIdempotentCommit(
-      ctx.db,
+    const answer = await idempotentToolCreate(
+      ctx,
       req,
-      principalOf(credentials),
-      req.header('idempotency-key'),
-      commit =>
-        audited(
-          ctx.auditor,
-          req,
-          'endpoint-create',
-          {
-            name: req.body.name,
-            runtime: req.body.runtime,
-            modelVersionId: req.body.modelVersionId ?? null,
-          },
-          async () => {
-            const result = await ctx.serving.create(req.body, (tx, written) =>
-              commit(
-                tx,
-                writeAnswer(
-                  written,
-                  endpointView,
-                  201,
-                  `Endpoint '${written.resource.asset.name}' created`,
-                ),
-              ),
-            );
-            return { id: result.resource.asset.id };
-          },
-        ),
+      {
+        permission: endpointPermissions.create,
+        eventId: 'endpoint-create',
+        meta: {
+          name: req.body.name,
+          runtime: req.body.runtime,
+          modelVersionId: req.body.modelVersionId ?? null,
+        },
+      },
+      async commit => {
+        const result = await ctx.serving.create(req.body, (tx, written) =>
+          commit(
+            tx,
+            writeAnswer(
+              written,
+              endpointView,
+              201,
+              `Endpoint '${written.resource.asset.name}' created`,
+            ),
+          ),
+        );
+        return { id: result.resource.asset.id };
+      },
     );
     res.status(answer.status).json(answer.body as any);
   });
@@ -344,34 +335,26 @@ export function bindEndpointAndPipelineEndpoints(
   });
 
   router.post('/v1/pipelines', async (req, res) => {
-    const credentials = await ctx.access.authorize(
+    const answer = await idempotentCreate(
+      ctx,
       req,
-      pipelinePermissions.create,
-    );
-    const answer = await withIdempotency(
-      ctx.db,
-      req,
-      principalOf(credentials),
-      req.header('idempotency-key'),
-      tx =>
-        audited(
-          ctx.auditor,
-          req,
-          'pipeline-create',
-          { name: req.body.name, runtime: req.body.runtime },
-          async () => {
-            const pipeline = await pipelines.create(req.body, tx);
-            return {
-              id: pipeline.asset.id,
-              status: 201,
-              body: {
-                status: 'success',
-                message: `Pipeline '${pipeline.asset.name}' created`,
-                data: pipelineView(pipeline),
-              },
-            };
+      {
+        permission: pipelinePermissions.create,
+        eventId: 'pipeline-create',
+        meta: { name: req.body.name, runtime: req.body.runtime },
+      },
+      async tx => {
+        const pipeline = await pipelines.create(req.body, tx);
+        return {
+          id: pipeline.asset.id,
+          status: 201,
+          body: {
+            status: 'success',
+            message: `Pipeline '${pipeline.asset.name}' created`,
+            data: pipelineView(pipeline),
           },
-        ),
+        };
+      },
     );
     res.status(answer.status).json(answer.body as any);
   });
@@ -442,42 +425,30 @@ export function bindEndpointAndPipelineEndpoints(
   });
 
   router.post('/v1/pipelines/:idOrName/runs', async (req, res) => {
-    const credentials = await ctx.access.authorize(
+    const answer = await idempotentCreate(
+      ctx,
       req,
-      pipelinePermissions.create,
-    );
-    const answer = await withIdempotency(
-      ctx.db,
-      req,
-      principalOf(credentials),
-      req.header('idempotency-key'),
-      tx =>
-        audited(
-          ctx.auditor,
-          req,
-          'pipeline-run-submit',
-          {
-            pipeline: req.params.idOrName,
-            parameters: Object.keys(req.body.parameters ?? {}),
-          },
-          async () => {
-            const pipeline = await pipelines.get(req.params.idOrName, tx);
-            const result = await ctx.orchestration.submit(
-              pipeline,
-              req.body,
-              tx,
-            );
-            return {
-              id: result.resource.id,
-              ...writeAnswer(
-                result,
-                pipelineRunView,
-                201,
-                `Run '${result.resource.name}' of pipeline '${pipeline.asset.name}' submitted`,
-              ),
-            };
-          },
-        ),
+      {
+        permission: pipelinePermissions.create,
+        eventId: 'pipeline-run-submit',
+        meta: {
+          pipeline: req.params.idOrName,
+          parameters: Object.keys(req.body.parameters ?? {}),
+        },
+      },
+      async tx => {
+        const pipeline = await pipelines.get(req.params.idOrName, tx);
+        const result = await ctx.orchestration.submit(pipeline, req.body, tx);
+        return {
+          id: result.resource.id,
+          ...writeAnswer(
+            result,
+            pipelineRunView,
+            201,
+            `Run '${result.resource.name}' of pipeline '${pipeline.asset.name}' submitted`,
+          ),
+        };
+      },
     );
     res.status(answer.status).json(answer.body as any);
   });

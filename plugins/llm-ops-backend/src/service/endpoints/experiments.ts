@@ -3,8 +3,7 @@ import type { ApiRouter } from '../types';
 import type { EndpointContext } from '../context';
 import { sendSuccess } from '../envelope';
 import { audited } from '../audit';
-import { principalOf } from '../access';
-import { withIdempotentCommit } from '../idempotency';
+import { idempotentToolCreate } from './idempotentCreate';
 import { assetView } from '../views';
 import { writeAnswer } from '../writeAnswers';
 import { assetAuthorizer, visibleAssets } from '../../permissions/assetAccess';
@@ -32,35 +31,30 @@ export function bindExperimentEndpoints(
   });
 
   router.post('/v1/experiments', async (req, res) => {
-    const credentials = await ctx.access.authorize(req, permissions.create);
-    const answer = await withIdempotentCommit(
-      ctx.db,
+    const answer = await idempotentToolCreate(
+      ctx,
       req,
-      principalOf(credentials),
-      req.header('idempotency-key'),
-      commit =>
-        audited(
-          ctx.auditor,
-          req,
-          'experiment-create',
-          { name: req.body.name },
-          async () => {
-            const result = await ctx.tracking.createExperiment(
-              req.body,
-              (tx, written) =>
-                commit(
-                  tx,
-                  writeAnswer(
-                    written,
-                    assetView,
-                    201,
-                    `Experiment '${written.resource.name}' created`,
-                  ),
-                ),
-            );
-            return { id: result.resource.id };
-          },
-        ),
+      {
+        permission: permissions.create,
+        eventId: 'experiment-create',
+        meta: { name: req.body.name },
+      },
+      async commit => {
+        const result = await ctx.tracking.createExperiment(
+          req.body,
+          (tx, written) =>
+            commit(
+              tx,
+              writeAnswer(
+                written,
+                assetView,
+                201,
+                `Experiment '${written.resource.name}' created`,
+              ),
+            ),
+        );
+        return { id: result.resource.id };
+      },
     );
     res.status(answer.status).json(answer.body as any);
   });

@@ -3,8 +3,7 @@ import type { ApiRouter } from '../types';
 import type { EndpointContext } from '../context';
 import { sendSuccess } from '../envelope';
 import { audited } from '../audit';
-import { principalOf } from '../access';
-import { withIdempotentCommit } from '../idempotency';
+import { idempotentToolCreate } from './idempotentCreate';
 import { writeAnswer } from '../writeAnswers';
 import type { StoredRun } from '../../database/RunStore';
 import { MetricHistory } from '../../database/MetricHistory';
@@ -93,37 +92,32 @@ export function bindRunEndpoints(router: ApiRouter, ctx: EndpointContext) {
   });
 
   router.post('/v1/runs', async (req, res) => {
-    const credentials = await ctx.access.authorize(req, permissions.create);
-    const answer = await withIdempotentCommit(
-      ctx.db,
+    const answer = await idempotentToolCreate(
+      ctx,
       req,
-      principalOf(credentials),
-      req.header('idempotency-key'),
-      commit =>
-        audited(
-          ctx.auditor,
-          req,
-          'run-create',
-          { experiment: req.body.experimentId },
-          async () => {
-            const input = {
-              ...req.body,
-              startTime: toMillis(req.body.startTime) ?? undefined,
-            };
-            const result = await ctx.tracking.createRun(input, (tx, written) =>
-              commit(
-                tx,
-                writeAnswer(
-                  written,
-                  runView,
-                  201,
-                  `Run '${written.resource.name}' created`,
-                ),
-              ),
-            );
-            return { id: result.resource.id };
-          },
-        ),
+      {
+        permission: permissions.create,
+        eventId: 'run-create',
+        meta: { experiment: req.body.experimentId },
+      },
+      async commit => {
+        const input = {
+          ...req.body,
+          startTime: toMillis(req.body.startTime) ?? undefined,
+        };
+        const result = await ctx.tracking.createRun(input, (tx, written) =>
+          commit(
+            tx,
+            writeAnswer(
+              written,
+              runView,
+              201,
+              `Run '${written.resource.name}' created`,
+            ),
+          ),
+        );
+        return { id: result.resource.id };
+      },
     );
     res.status(answer.status).json(answer.body as any);
   });

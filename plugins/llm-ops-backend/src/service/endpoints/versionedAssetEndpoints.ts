@@ -87,9 +87,11 @@ export function versionedAssetHandlers<
     const answer = await idempotentCreate(
       ctx,
       req,
-      permissions.create,
-      `${kind}-create`,
-      { name: req.body.name },
+      {
+        permission: permissions.create,
+        eventId: `${kind}-create`,
+        meta: { name: req.body.name },
+      },
       async tx => {
         const asset = await store.create(req.body, tx);
         return {
@@ -161,11 +163,13 @@ export function versionedAssetHandlers<
     const answer = await idempotentCreate(
       ctx,
       req,
-      permissions.create,
-      `${kind}-version-create`,
       {
-        [kind]: req.params.idOrName,
-        ...binding.versionCreateAuditMeta(req.body),
+        permission: permissions.create,
+        eventId: `${kind}-version-create`,
+        meta: {
+          [kind]: req.params.idOrName,
+          ...binding.versionCreateAuditMeta(req.body),
+        },
       },
       async tx => {
         const version = await store.createVersion(
