@@ -1,7 +1,10 @@
 import type { Request as ExpressRequest } from 'express';
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  type PolicyDecision,
+} from '@backstage/plugin-permission-common';
 import { createConditionTransformer } from '@backstage/plugin-permission-node';
 import {
   llmOpsAssetResourceRef,
@@ -20,22 +23,30 @@ type Request = ExpressRequest<any, any, any, any, any>;
 const toAssetQuery = createConditionTransformer(llmOpsAssetRuleset);
 
 /**
- * The list filter for a read permission: none when the policy allows it outright, the policy's
- * conditions as SQL when it allows it conditionally (the way the catalog filters entities), and
- * 403 when it denies it. Unlike the catalog, which answers a denied list with no entities, a
- * definitive DENY stays a 403 here: the API's contract for a refused permission.
+ * The list filter a read decision stands for: none when the policy allows it outright, the
+ * policy's conditions as SQL when it allows it conditionally (the way the catalog filters
+ * entities), and 403 when it denies it. Unlike the catalog, which answers a denied list with no
+ * entities, a definitive DENY stays a 403 here: the API's contract for a refused permission.
  */
+export function listFilterOf(
+  decision: PolicyDecision,
+  permission: LlmOpsAssetPermission,
+): AssetListFilter | undefined {
+  if (decision.result === AuthorizeResult.CONDITIONAL) {
+    return assetCriteriaFilter(toAssetQuery(decision.conditions));
+  }
+  if (decision.result === AuthorizeResult.ALLOW) return undefined;
+  throw new NotAllowedError(`Not allowed: ${permission.name}`);
+}
+
+/** The list filter for a read permission (listFilterOf), asked of the policy. */
 export async function assetListFilter(
   access: AccessControl,
   req: Request,
   permission: LlmOpsAssetPermission,
 ): Promise<AssetListFilter | undefined> {
   const { decision } = await access.decide(req, permission);
-  if (decision.result !== AuthorizeResult.CONDITIONAL) {
-    if (decision.result === AuthorizeResult.ALLOW) return undefined;
-    throw new NotAllowedError(`Not allowed: ${permission.name}`);
-  }
-  return assetCriteriaFilter(toAssetQuery(decision.conditions));
+  return listFilterOf(decision, permission);
 }
 
 /**

@@ -6,7 +6,10 @@ import {
   type PolicyDecision,
 } from '@backstage/plugin-permission-common';
 import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
-import { llmOpsPermissionsByResource as byResource } from '@llm-ops/backstage-plugin-llm-ops-common';
+import {
+  llmOpsPermissionsByResource as byResource,
+  type LlmOpsAssetPermission,
+} from '@llm-ops/backstage-plugin-llm-ops-common';
 import type { AccessControl } from '../service/access';
 import type {
   GraphEdge,
@@ -14,8 +17,18 @@ import type {
   GraphNodeType,
   LineageGraphResult,
 } from '../database/LineageGraph';
+import type { AssetListFilter } from '../database/AssetStore';
 import type { AssetFacts } from './resource';
 import { llmOpsAssetRuleset } from './rules';
+import { listFilterOf } from './assetAccess';
+
+/** A node as far as visibility goes: what it is and which one. */
+type NodeRef = Pick<GraphNode, 'type' | 'id'>;
+
+/** Loads the owning assets of nodes, by node id (database/lineageOwners.ts). */
+export type LoadNodeOwners = (
+  nodes: NodeRef[],
+) => Promise<Map<string, AssetFacts>>;
 
 // Typed routers narrow params, query and body; these helpers accept any of them.
 type Request = ExpressRequest<any, any, any, any, any>;
@@ -56,8 +69,9 @@ export type VisibleLineageGraph = {
 };
 
 /**
- * Which lineage nodes a caller may see. The read decisions of every kind a graph can span are
- * asked once, in one round, before anything is loaded. When they all allow outright the graph is
+ * Which lineage nodes a caller may see, for the lineage graph and for the store-wide lineage
+ * feeds. The read decisions of every kind a graph can span are asked once, in one round, before
+ * anything is loaded. When they all allow outright the graph is
  * shown as it is and no asset is loaded. Otherwise the assets that own the nodes under a
  * condition are loaded in one query and the conditions are evaluated on them in memory; a node
  * the caller may not read becomes a placeholder (`hidden-<n>`, type `hidden`) that keeps its
@@ -86,13 +100,49 @@ export class LineageVisibility {
     if (denied) throw new NotAllowedError(`Not allowed: ${denied.name}`);
   }
 
+  /** The SQL filter of a kind's list under its read decision; 403 when it is denied. */
+  listFilter(read: LlmOpsAssetPermission): AssetListFilter | undefined {
+    return listFilterOf(this.decisionOf(read), read);
+  }
+
+  /** Of the given node types, those the policy denies reading outright. */
+  deniedTypes<T extends GraphNodeType>(types: readonly T[]): T[] {
+    return types.filter(type =>
+      readsOf[type].some(
+        p => this.decisionOf(p).result === AuthorizeResult.DENY,
+      ),
+    );
+  }
+
+  /**
+   * Whether the caller may read each of these nodes. The owning assets of the nodes under a
+   * condition are loaded in one query and the conditions evaluated on them in memory; nothing
+   * is loaded when no node is conditional.
+   */
+  async readable(
+    nodes: NodeRef[],
+    loadOwners: LoadNodeOwners,
+  ): Promise<(node: NodeRef) => boolean> {
+    const conditional = nodes.filter(node =>
+      readsOf[node.type].some(
+        p => this.decisionOf(p).result === AuthorizeResult.CONDITIONAL,
+      ),
+    );
+    const owners =
+      conditional.length > 0 ? await loadOwners(conditional) : new Map();
+    return node =>
+      readsOf[node.type].every(p =>
+        allowedOn(this.decisionOf(p), owners.get(node.id)),
+      );
+  }
+
   /**
    * The graph with the nodes the caller may not read replaced by placeholders; `rootHidden()`
    * (the answer for a missing root) when the root is one of them.
    */
   async redact(
     graph: LineageGraphResult,
-    loadOwners: (nodes: GraphNode[]) => Promise<Map<string, AssetFacts>>,
+    loadOwners: LoadNodeOwners,
     rootHidden: () => Error,
   ): Promise<VisibleLineageGraph> {
     if (
@@ -100,17 +150,7 @@ export class LineageVisibility {
     ) {
       return graph;
     }
-    const conditional = graph.nodes.filter(node =>
-      readsOf[node.type].some(
-        p => this.decisionOf(p).result === AuthorizeResult.CONDITIONAL,
-      ),
-    );
-    const owners =
-      conditional.length > 0 ? await loadOwners(conditional) : new Map();
-    const visible = (node: GraphNode) =>
-      readsOf[node.type].every(p =>
-        allowedOn(this.decisionOf(p), owners.get(node.id)),
-      );
+    const visible = await this.readable(graph.nodes, loadOwners);
     const root = graph.nodes.find(node => node.id === graph.root)!;
     if (!visible(root)) throw rootHidden();
 
