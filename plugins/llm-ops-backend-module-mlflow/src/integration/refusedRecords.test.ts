@@ -112,6 +112,38 @@ describeWithMlflow(
       }
     });
 
+    it('skips and reports a registered model the store refuses, and syncs the others', async () => {
+      const prefix = uniquePrefix('refused-model');
+      const it = await start('POSTGRES_15');
+      const client = mlflow();
+      const longName = `${prefix}-${'x'.repeat(300)}`;
+      try {
+        await client.registeredModels.create({ name: longName });
+        await client.registeredModels.create({ name: `${prefix}-ok` });
+
+        await it.sync();
+
+        const ok = await it.api.get(`/models/${prefix}-ok`);
+        expect(ok.status).toBe(200);
+        const state = await it
+          .knex('sync_state')
+          .where({ integration: 'mlflow:it', task: 'registry-watermark' })
+          .first('last_success_at', 'last_error');
+        expect(state.last_success_at).not.toBeNull();
+        expect(state.last_error).toContain(
+          'could not be stored and were skipped',
+        );
+        expect(state.last_error).toContain(`model ${prefix}-x`);
+        expect(state.last_error).toContain('too long');
+        expect(state.last_error).not.toContain('insert into');
+      } finally {
+        await it.stop();
+        // Gone from the shared server, so that later PostgreSQL syncs need not skip it.
+        await client.registeredModels.delete(longName);
+        await client.registeredModels.delete(`${prefix}-ok`);
+      }
+    });
+
     it('keeps a run whose latest loss is NaN on SQLite, without that metric', async () => {
       const prefix = uniquePrefix('nan');
       const it = await start('SQLITE_3');

@@ -6,6 +6,7 @@ import type {
 } from '@llm-ops/backstage-plugin-llm-ops-node';
 import { randomUUID } from 'node:crypto';
 import { VersionStore } from '../database/VersionStore';
+import { Refusals } from './refusals';
 import { resourceIdOf, upsertSourceRef } from '../database/sourceRefs';
 import { addLineageEdges } from '../database/lineage';
 import type { Integrations } from './Integrations';
@@ -45,6 +46,11 @@ export class RegistrySync {
         : Number(state.watermark) - OVERLAP_MS;
     let watermark = Number(state?.watermark ?? 0);
     let count = 0;
+    const refusals = new Refusals(
+      this.db,
+      this.logger,
+      `registry sync of ${integration}`,
+    );
     let token: string | undefined;
     do {
       const current = token;
@@ -56,8 +62,7 @@ export class RegistrySync {
       );
       for (const model of page.items) {
         watermark = Math.max(watermark, model.updatedAt);
-        await this.syncModel(registry, model);
-        count++;
+        if (await this.syncModel(registry, model, refusals)) count++;
       }
       token = page.nextPageToken;
     } while (token);
@@ -67,9 +72,10 @@ export class RegistrySync {
         task: 'registry-watermark',
         watermark,
         last_success_at: Date.now(),
+        last_error: refusals.summary()?.slice(0, 1000) ?? null,
       })
       .onConflict(['integration', 'task'])
-      .merge(['watermark', 'last_success_at']);
+      .merge(['watermark', 'last_success_at', 'last_error']);
     if (count > 0)
       this.logger.debug(
         `llm-ops registry sync ${integration}: ${count} model(s)`,
@@ -77,7 +83,12 @@ export class RegistrySync {
     return count;
   }
 
-  private async syncModel(registry: Registry, model: RegisteredModelRecord) {
+  /** Whether the model was stored; false when the store refused it (see Refusals). */
+  private async syncModel(
+    registry: Registry,
+    model: RegisteredModelRecord,
+    refusals: Refusals,
+  ): Promise<boolean> {
     const integration = registry.connection.id;
     const versions: ModelVersionRecord[] = [];
     let token: string | undefined;
@@ -90,124 +101,127 @@ export class RegistrySync {
       token = page.nextPageToken;
     } while (token);
 
-    await this.db.transaction(async tx => {
-      let modelId =
-        (await resourceIdOf(tx, integration, 'model', model.externalId)) ??
-        (
-          await tx('assets')
-            .where({ kind: 'model', name: model.name })
-            .first('id')
-        )?.id;
-      const row = {
-        name: model.name,
-        description: model.description ?? null,
-        updated_at: model.updatedAt,
-      };
-      if (modelId) {
-        await tx('assets').where({ id: modelId }).update(row);
-      } else {
-        modelId = randomUUID();
-        await tx('assets').insert({
-          id: modelId,
-          kind: 'model',
-          ...row,
-          lifecycle: 'active',
-          spec: '{}',
-          status: '{}',
-          created_at: model.createdAt,
-        });
-      }
-      await tx('tags').where('resource_id', modelId).delete();
-      const tags = Object.entries(model.tags);
-      if (tags.length > 0)
-        await tx('tags').insert(
-          tags.map(([key, value]) => ({ resource_id: modelId, key, value })),
-        );
-      await upsertSourceRef(tx, {
-        integration,
-        resourceType: 'model',
-        externalId: model.externalId,
-        resourceId: modelId,
-        url: model.url,
-      });
-
-      const store = new VersionStore(tx);
-      const idByVersion = new Map<string, string>();
-      // Oldest first, and with the registry's own times, so that lists (newest first) follow the
-      // registry's history rather than the order a page happened to arrive in.
-      const ordered = [...versions].sort((a, b) => a.createdAt - b.createdAt);
-      for (const v of ordered) {
-        const sourceRunId = v.sourceRunExternalId
-          ? await resourceIdOf(tx, integration, 'run', v.sourceRunExternalId)
-          : undefined;
-        const spec = {
-          artifactUri: v.artifactUri,
-          sourceRunId: sourceRunId ?? null,
-          status: v.status,
-          ...(v.files ? { files: v.files } : {}),
+    // Only the store's write is a refusal; the tool's calls above fail the pass as before.
+    return refusals.store('model', model.externalId, () =>
+      this.db.transaction(async tx => {
+        let modelId =
+          (await resourceIdOf(tx, integration, 'model', model.externalId)) ??
+          (
+            await tx('assets')
+              .where({ kind: 'model', name: model.name })
+              .first('id')
+          )?.id;
+        const row = {
+          name: model.name,
+          description: model.description ?? null,
+          updated_at: model.updatedAt,
         };
-        const existing = await tx('versions')
-          .where({ asset_id: modelId, version: v.version })
-          .first('id');
-        let versionId: string;
-        if (existing) {
-          versionId = existing.id;
-          await tx('versions')
-            .where({ id: versionId })
-            .update({
-              spec: JSON.stringify(spec),
-              description: v.description ?? null,
-              updated_at: v.updatedAt,
-            });
+        if (modelId) {
+          await tx('assets').where({ id: modelId }).update(row);
         } else {
-          versionId = (
-            await store.insert(tx, modelId, {
-              version: v.version,
-              description: v.description ?? null,
-              spec,
-              tags: v.tags,
-            })
-          ).id;
-          if (v.createdAt > 0) {
-            await tx('versions')
-              .where({ id: versionId })
-              .update({ created_at: v.createdAt });
-          }
+          modelId = randomUUID();
+          await tx('assets').insert({
+            id: modelId,
+            kind: 'model',
+            ...row,
+            lifecycle: 'active',
+            spec: '{}',
+            status: '{}',
+            created_at: model.createdAt,
+          });
         }
-        idByVersion.set(v.version, versionId);
+        await tx('tags').where('resource_id', modelId).delete();
+        const tags = Object.entries(model.tags);
+        if (tags.length > 0)
+          await tx('tags').insert(
+            tags.map(([key, value]) => ({ resource_id: modelId, key, value })),
+          );
         await upsertSourceRef(tx, {
           integration,
-          resourceType: 'model-version',
-          externalId: v.externalId,
-          resourceId: versionId,
-          url: v.url,
+          resourceType: 'model',
+          externalId: model.externalId,
+          resourceId: modelId,
+          url: model.url,
         });
-        if (sourceRunId) {
-          await addLineageEdges(tx, [
-            {
-              fromType: 'run',
-              fromId: sourceRunId,
-              relation: 'produced',
-              toType: 'model-version',
-              toId: versionId,
-            },
-          ]);
+
+        const store = new VersionStore(tx);
+        const idByVersion = new Map<string, string>();
+        // Oldest first, and with the registry's own times, so that lists (newest first) follow the
+        // registry's history rather than the order a page happened to arrive in.
+        const ordered = [...versions].sort((a, b) => a.createdAt - b.createdAt);
+        for (const v of ordered) {
+          const sourceRunId = v.sourceRunExternalId
+            ? await resourceIdOf(tx, integration, 'run', v.sourceRunExternalId)
+            : undefined;
+          const spec = {
+            artifactUri: v.artifactUri,
+            sourceRunId: sourceRunId ?? null,
+            status: v.status,
+            ...(v.files ? { files: v.files } : {}),
+          };
+          const existing = await tx('versions')
+            .where({ asset_id: modelId, version: v.version })
+            .first('id');
+          let versionId: string;
+          if (existing) {
+            versionId = existing.id;
+            await tx('versions')
+              .where({ id: versionId })
+              .update({
+                spec: JSON.stringify(spec),
+                description: v.description ?? null,
+                updated_at: v.updatedAt,
+              });
+          } else {
+            versionId = (
+              await store.insert(tx, modelId, {
+                version: v.version,
+                description: v.description ?? null,
+                spec,
+                tags: v.tags,
+              })
+            ).id;
+            if (v.createdAt > 0) {
+              await tx('versions')
+                .where({ id: versionId })
+                .update({ created_at: v.createdAt });
+            }
+          }
+          idByVersion.set(v.version, versionId);
+          await upsertSourceRef(tx, {
+            integration,
+            resourceType: 'model-version',
+            externalId: v.externalId,
+            resourceId: versionId,
+            url: v.url,
+          });
+          if (sourceRunId) {
+            await addLineageEdges(tx, [
+              {
+                fromType: 'run',
+                fromId: sourceRunId,
+                relation: 'produced',
+                toType: 'model-version',
+                toId: versionId,
+              },
+            ]);
+          }
         }
-      }
-      // The registry's aliases replace ours: it is the system of record for them.
-      await tx('aliases').where({ asset_id: modelId }).delete();
-      const aliases = Object.entries(model.aliases).filter(([, version]) =>
-        idByVersion.has(version),
-      );
-      if (aliases.length > 0) {
-        await tx('aliases').insert(
-          aliases.map(([alias, version]) => ({
-            asset_id: modelId,
-            alias,
-            version_id: idByVersion.get(version),
-          })),
+        // The registry's aliases replace ours: it is the system of record for them.
+        await tx('aliases').where({ asset_id: modelId }).delete();
+        const aliases = Object.entries(model.aliases).filter(([, version]) =>
+          idByVersion.has(version),
         );
-      }
-    });
+        if (aliases.length > 0) {
+          await tx('aliases').insert(
+            aliases.map(([alias, version]) => ({
+              asset_id: modelId,
+              alias,
+              version_id: idByVersion.get(version),
+            })),
+          );
+        }
+      }),
+    );
   }
 }

@@ -7,60 +7,15 @@ import {
 } from '../database/syncUpserts';
 import { resourceIdOf } from '../database/sourceRefs';
 import type { Integrations } from './Integrations';
+import { Refusals, withoutSql } from './refusals';
 
 // Runs of this many experiments per search request.
 const EXPERIMENT_CHUNK = 200;
 // Tolerates clock skew between the tool and us, and writes landing during a pass.
 const OVERLAP_MS = 60_000;
-// How many refused records a pass names in the log one by one; the rest are only counted.
-const LOGGED_REFUSALS = 10;
 const DEFAULT_RUNNING_RUNS_WINDOW_MS = 7 * 24 * 3600_000;
 
 type Tool = NonNullable<ReturnType<Integrations['tracking']>>;
-
-/**
- * The records of one pass that the store refused. Telling a refused record from a store that is
- * down takes one more query: when the database does not answer that either, the error is the
- * store's and fails the pass, so the watermark does not move past what was never written.
- */
-class Refusals {
-  private count = 0;
-  private first: string | undefined;
-
-  constructor(
-    private readonly db: Knex,
-    private readonly logger: LoggerService,
-    private readonly label: string,
-  ) {}
-
-  /** Whether the record was stored; false when the store refused it. */
-  async store(
-    resourceType: string,
-    externalId: string,
-    write: () => Promise<unknown>,
-  ): Promise<boolean> {
-    try {
-      await write();
-      return true;
-    } catch (error) {
-      await this.db.raw('select 1').catch(() => {
-        throw error;
-      });
-      const reason = `${resourceType} ${externalId}: ${withoutSql(error)}`;
-      this.count++;
-      this.first ??= reason;
-      if (this.count <= LOGGED_REFUSALS) {
-        this.logger.warn(`llm-ops ${this.label} skipped ${reason}`);
-      }
-      return false;
-    }
-  }
-
-  summary(): string | undefined {
-    if (this.count === 0) return undefined;
-    return `${this.count} record(s) could not be stored and were skipped; the first: ${this.first}`;
-  }
-}
 
 /**
  * Keeps the store within seconds of the tracking tool without re-reading everything each cycle.
@@ -379,16 +334,4 @@ export class TrackingSync {
       .distinct('resource_id');
     return new Set(rows.map(r => r.resource_id));
   }
-}
-
-/**
- * The database's own message without the statement knex puts in front of it (`<sql> - <message>`),
- * whose inlined values are the tool's tags and params and have no place in a log.
- */
-function withoutSql(error: unknown): string {
-  const message = String((error as Error)?.message ?? error);
-  const statement = /^\s*(insert|update|delete|select|with)\s[\s\S]* - /i.exec(
-    message,
-  );
-  return statement ? message.slice(statement[0].length) : message;
 }
