@@ -3,6 +3,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { PermissionPolicy } from '@backstage/plugin-permission-node';
 import { llmOpsPermissionsByResource } from '@llm-ops/backstage-plugin-llm-ops-common';
 import { createTestDatabases } from '../__testUtils__/realServices';
+import { readFeed } from '../__testUtils__/readFeed';
 import {
   specCheckedClient,
   type SpecCheckedClient,
@@ -21,22 +22,9 @@ jest.setTimeout(120_000);
 const databases = createTestDatabases();
 const v1 = '/api/llm-ops/v1';
 
-/** Every edge of the feed as `pipeline run relation target`, following nextCursor. */
-async function readAll(api: SpecCheckedClient, pageSize: number) {
-  const edges: any[] = [];
-  let cursor: string | null = null;
-  do {
-    const res = await api.get(
-      `${v1}/pipeline-run-edges?pageSize=${pageSize}${
-        cursor ? `&cursor=${cursor}` : ''
-      }`,
-    );
-    expect(res.status).toBe(200);
-    edges.push(...res.body.data.items);
-    cursor = res.body.data.nextCursor;
-  } while (cursor);
-  return edges;
-}
+/** Every edge of the feed, following nextCursor. */
+const readAll = async (api: SpecCheckedClient, pageSize: number) =>
+  (await readFeed<any>(api, `${v1}/pipeline-run-edges`, pageSize)).items;
 
 describe.each(databases.eachSupportedId())(
   'pipeline run edges under permission policies on %s',
