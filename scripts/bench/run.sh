@@ -52,11 +52,7 @@ TOKEN="bench-$(node -e 'process.stdout.write(require("crypto").randomBytes(12).t
 
 BENCH_NODE_ENV="${BENCH_NODE_ENV:-production}"
 export BENCH_NODE_ENV
-BACKEND_NODE_FLAGS=()
-if [ "${BENCH_CPU_PROFILE:-0}" = 1 ]; then
-  mkdir -p "$DIR/profiles"
-  BACKEND_NODE_FLAGS=(--cpu-prof --cpu-prof-dir "$DIR/profiles")
-fi
+profile_flags_if_asked "$DIR"
 BACKEND_PIDS=()
 cleanup() {
   for BACKEND_PID in "${BACKEND_PIDS[@]}"; do stop_portal_backend; done

@@ -29,6 +29,17 @@ start_portal_backend() {
   BACKEND_PID=$!
 }
 
+# profile_flags_if_asked DIR: with BENCH_CPU_PROFILE=1, sets BACKEND_NODE_FLAGS so that the backend
+# writes a V8 CPU profile into DIR/profiles when it stops (scripts/bench/profile-summary.mjs sums
+# it up for a window of seconds); otherwise leaves no flags.
+profile_flags_if_asked() {
+  BACKEND_NODE_FLAGS=()
+  if [ "${BENCH_CPU_PROFILE:-0}" = 1 ]; then
+    mkdir -p "$1/profiles"
+    BACKEND_NODE_FLAGS=(--cpu-prof --cpu-prof-dir "$1/profiles")
+  fi
+}
+
 # wait_portal_backend PORT LOG [SECONDS]: waits until the backend answers its readiness check
 # (default 180 s); dies with the log's tail when it exits or does not get ready in time.
 wait_portal_backend() {

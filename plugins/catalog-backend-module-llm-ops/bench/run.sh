@@ -71,13 +71,7 @@ catalog:
       deltaFrequency: { seconds: 5 }
 YAML
 
-# BENCH_CPU_PROFILE=1: a V8 CPU profile of the backend in $DIR/profiles, written when it stops
-# (scripts/bench/profile-summary.mjs sums it up for a window of seconds).
-BACKEND_NODE_FLAGS=()
-if [ "${BENCH_CPU_PROFILE:-0}" = 1 ]; then
-  mkdir -p "$DIR/profiles"
-  BACKEND_NODE_FLAGS=(--cpu-prof --cpu-prof-dir "$DIR/profiles")
-fi
+profile_flags_if_asked "$DIR"
 log "2/3 starting the backend on 127.0.0.1:$PORT (log: $LOGS/bench-catalog-backend.log)"
 STARTED_AT="$(node -p 'Date.now()')"
 BACKEND_TOKEN="$TOKEN" start_portal_backend "$LOGS/bench-catalog-backend.log" "$DIR/app-config.bench.yaml"
