@@ -1,8 +1,10 @@
 import type { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/realServices';
 import { AssetStore } from './AssetStore';
+import { DatasetStore } from './DatasetStore';
 import { migrationsDir } from './migrate';
 import { RunStore } from './RunStore';
+import { upsertSourceRef } from './sourceRefs';
 
 jest.setTimeout(60_000);
 
@@ -128,5 +130,79 @@ describe.each(databases.eachSupportedId())('RunStore on %s', databaseId => {
       created.id,
     ]);
     expect(await search([a], "tags.owner = 'ann'")).toEqual([created.id]);
+  });
+
+  it('answers each run of a search page as get reads it, page after page', async () => {
+    // The search reads params, tags, latest metrics, inputs and source in its own statement
+    // (see RunStore.search); get reads them in another. Both must tell the same run.
+    const assets = new AssetStore(knex);
+    const experiment = await assets.create('experiment', { name: 'exp-page' });
+    const datasets = new DatasetStore(knex, assets);
+    await datasets.create({ name: 'page-data' });
+    const version = await datasets.createVersion('page-data', {
+      uri: 's3://bucket/page-data',
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const run = await runs.create({
+        experimentId: experiment.id,
+        params: { lr: String(i / 100), seed: String(i) },
+        tags: i % 2 === 0 ? { team: 'nlp' } : {},
+      });
+      if (i < 4) {
+        await knex.transaction(tx =>
+          runs.logBatch(
+            run.id,
+            {
+              metrics: [
+                { key: 'accuracy', value: 0.5 + i / 10, step: 3 },
+                { key: 'loss', value: 1 - i / 10, step: 3 },
+              ],
+            },
+            tx,
+          ),
+        );
+      }
+      ids.push(run.id);
+    }
+    await knex.transaction(tx => runs.addInputs(ids[1], [version.id], tx));
+    await upsertSourceRef(knex, {
+      integration: 'mlflow:main',
+      resourceType: 'run',
+      externalId: 'abc123',
+      resourceId: ids[2],
+      url: 'http://mlflow.example/#/runs/abc123',
+    });
+
+    const seen = [];
+    let cursor: string | undefined;
+    do {
+      const page = await runs.search({
+        experimentIds: [experiment.id],
+        orderBy: 'metrics.accuracy DESC',
+        maxResults: 2,
+        cursor,
+      });
+      seen.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+
+    // Highest accuracy first; the run without metrics last.
+    expect(seen.map(r => r.id)).toEqual([
+      ids[3],
+      ids[2],
+      ids[1],
+      ids[0],
+      ids[4],
+    ]);
+    for (const run of seen) expect(run).toEqual(await runs.get(run.id));
+    expect(seen[2].datasetVersionIds).toEqual([version.id]);
+    expect(seen[1].source).toMatchObject({ integration: 'mlflow:main' });
+    expect(seen[0].metrics.loss).toMatchObject({ value: 0.7, step: 3 });
+    expect(seen[4]).toMatchObject({
+      params: { lr: '0.04', seed: '4' },
+      tags: { team: 'nlp' },
+      metrics: {},
+    });
   });
 });

@@ -178,9 +178,12 @@ export class RunStore {
   async search(
     options: SearchRunsOptions,
   ): Promise<{ items: StoredRun[]; nextCursor: string | null }> {
-    const page = await searchRuns(this.db, options);
+    // The page's params, tags, metrics, inputs and source come in the search statement itself.
+    const page = await searchRuns(this.db, options, pageAlias =>
+      childColumns(this.db, `${pageAlias}.id`),
+    );
     return {
-      items: await this.hydrate(this.db, page.runs),
+      items: page.runs.map(row => toStoredRun(row)),
       nextCursor: page.nextCursor ?? null,
     };
   }
@@ -384,8 +387,8 @@ export class RunStore {
   }
 
   /**
-   * Params, tags, latest metrics, input datasets and source of a page of runs: one statement
-   * (JSON aggregated per run, see embeddedJson.ts), whatever the page size.
+   * Params, tags, latest metrics, input datasets and source of the given runs: one statement
+   * (JSON aggregated per run, see embeddedJson.ts), whatever their number.
    */
   private async hydrate(
     db: Knex,
@@ -395,78 +398,86 @@ export class RunStore {
     if (ids.length === 0) return [];
     const children = await db('runs')
       .whereIn('runs.id', ids)
-      .select(
-        'runs.id',
-        db.raw(
-          `(select ${jsonObjectAgg(
-            db,
-            'p.key',
-            'p.value',
-          )} from run_params p where p.run_id = runs.id) as params`,
-        ),
-        db.raw(
-          `(select ${jsonObjectAgg(
-            db,
-            't.key',
-            't.value',
-          )} from run_tags t where t.run_id = runs.id) as tags`,
-        ),
-        db.raw(
-          `(select ${jsonObjectAgg(
-            db,
-            'm.key',
-            jsonObject(db, {
-              value: 'm.value',
-              step: 'm.step',
-              timestamp: 'm.timestamp',
-            }),
-          )} from run_latest_metrics m where m.run_id = runs.id) as metrics`,
-        ),
-        db.raw(
-          `(select ${jsonArrayAgg(
-            db,
-            'e.to_id',
-          )} from lineage_edges e where e.from_id = runs.id and e.relation = 'used' and e.to_type = 'dataset-version') as inputs`,
-        ),
-        sourceColumn(db, 'runs.id'),
-      );
+      .select('runs.id', ...childColumns(db, 'runs.id'));
     const byId = new Map(children.map(c => [c.id as string, c]));
-    const childrenOf = (id: string) => {
-      const c = byId.get(id) ?? {};
-      const metrics: Record<string, RunMetricValue> = {};
-      for (const [key, m] of Object.entries(
-        readJsonColumn<Record<string, Record<string, unknown>>>(c.metrics) ??
-          {},
-      )) {
-        // Number(): PostgreSQL writes non-finite doubles into JSON as "NaN" / "Infinity".
-        metrics[key] = {
-          value: Number(m.value),
-          step: toMillis(m.step),
-          timestamp: toMillis(m.timestamp),
-        };
-      }
-      return {
-        params: readJsonColumn<Record<string, string>>(c.params) ?? {},
-        tags: readJsonColumn<Record<string, string>>(c.tags) ?? {},
-        metrics,
-        datasetVersionIds: (readJsonColumn<string[]>(c.inputs) ?? [])
-          .filter(inputId => inputId !== null)
-          .sort(),
-        source: sourceFromColumn(c.embedded_source),
-      };
-    };
-    return rows.map(row => ({
-      ...childrenOf(row.id),
-      id: row.id,
-      experimentId: row.experiment_id,
-      name: row.name,
-      status: row.status,
-      startTime: toMillisOrNull(row.start_time),
-      endTime: toMillisOrNull(row.end_time),
-      lifecycle:
-        (row as any).lifecycle ?? (row.deleted_at ? 'deleted' : 'active'),
-      createdAt: toMillis(row.created_at),
-      updatedAt: toMillis(row.updated_at),
-    }));
+    return rows.map(row => toStoredRun({ ...row, ...byId.get(row.id) }));
   }
+}
+
+/**
+ * A run's params, tags, latest metrics, input dataset versions and primary source, each as a
+ * JSON column (see embeddedJson.ts) of the run whose id is `runId`; toStoredRun reads them.
+ */
+function childColumns(db: Knex, runId: string): Knex.Raw[] {
+  return [
+    db.raw(
+      `(select ${jsonObjectAgg(
+        db,
+        'p.key',
+        'p.value',
+      )} from run_params p where p.run_id = ??) as params`,
+      [runId],
+    ),
+    db.raw(
+      `(select ${jsonObjectAgg(
+        db,
+        't.key',
+        't.value',
+      )} from run_tags t where t.run_id = ??) as tags`,
+      [runId],
+    ),
+    db.raw(
+      `(select ${jsonObjectAgg(
+        db,
+        'm.key',
+        jsonObject(db, {
+          value: 'm.value',
+          step: 'm.step',
+          timestamp: 'm.timestamp',
+        }),
+      )} from run_latest_metrics m where m.run_id = ??) as metrics`,
+      [runId],
+    ),
+    db.raw(
+      `(select ${jsonArrayAgg(
+        db,
+        'e.to_id',
+      )} from lineage_edges e where e.from_id = ?? and e.relation = 'used' and e.to_type = 'dataset-version') as inputs`,
+      [runId],
+    ),
+    sourceColumn(db, runId),
+  ];
+}
+
+/** A runs row with the columns of childColumns, as the store's run. */
+function toStoredRun(row: Record<string, any>): StoredRun {
+  const metrics: Record<string, RunMetricValue> = {};
+  for (const [key, m] of Object.entries(
+    readJsonColumn<Record<string, Record<string, unknown>>>(row.metrics) ?? {},
+  )) {
+    // Number(): PostgreSQL writes non-finite doubles into JSON as "NaN" / "Infinity".
+    metrics[key] = {
+      value: Number(m.value),
+      step: toMillis(m.step),
+      timestamp: toMillis(m.timestamp),
+    };
+  }
+  return {
+    id: row.id,
+    experimentId: row.experiment_id,
+    name: row.name,
+    status: row.status,
+    startTime: toMillisOrNull(row.start_time),
+    endTime: toMillisOrNull(row.end_time),
+    params: readJsonColumn<Record<string, string>>(row.params) ?? {},
+    tags: readJsonColumn<Record<string, string>>(row.tags) ?? {},
+    metrics,
+    datasetVersionIds: (readJsonColumn<string[]>(row.inputs) ?? [])
+      .filter(inputId => inputId !== null)
+      .sort(),
+    lifecycle: row.lifecycle ?? (row.deleted_at ? 'deleted' : 'active'),
+    createdAt: toMillis(row.created_at),
+    updatedAt: toMillis(row.updated_at),
+    source: sourceFromColumn(row.embedded_source),
+  };
 }

@@ -40,6 +40,11 @@ export {
 } from './cursor';
 export type { KeysetColumn } from './cursor';
 export { DEFAULT_MAX_RESULTS, MAX_MAX_RESULTS, searchRuns } from './runSearch';
-export type { RunRow, RunSearchPage, SearchRunsOptions } from './runSearch';
+export type {
+  PageColumns,
+  RunRow,
+  RunSearchPage,
+  SearchRunsOptions,
+} from './runSearch';
 export { downsampleSeries } from './downsample';
 export type { SeriesPoint } from './downsample';

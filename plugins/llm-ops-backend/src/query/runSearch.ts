@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { applyKeyset, decodeCursor, pageOf } from './cursor';
+import { applyKeyset, applyKeysetOrder, decodeCursor, pageOf } from './cursor';
 import { queryInputError } from './errors';
 import { applyRunFilter } from './filterCompiler';
 import { parseRunFilter } from './filterParser';
@@ -44,6 +44,15 @@ export type RunRow = {
 
 export type RunSearchPage = { runs: RunRow[]; nextCursor?: string };
 
+/**
+ * More columns for each run of the page, computed after the page is chosen: select expressions
+ * over the page's rows, which the query names `pageAlias` (e.g. correlated subqueries on
+ * `${pageAlias}.id`). They come back on each row under their own aliases.
+ */
+export type PageColumns = (pageAlias: string) => Array<Knex.Raw | string>;
+
+const PAGE_ALIAS = 'page';
+
 const sortAlias = (index: number) => `sort_key_${index}`;
 
 // pg returns bigint columns as strings; numbers keep cursors and API values uniform.
@@ -59,6 +68,7 @@ function toNumber(value: unknown): unknown {
 export async function searchRuns(
   db: Knex,
   options: SearchRunsOptions = {},
+  pageColumns?: PageColumns,
 ): Promise<RunSearchPage> {
   const limit = options.maxResults ?? DEFAULT_MAX_RESULTS;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_MAX_RESULTS) {
@@ -92,7 +102,10 @@ export async function searchRuns(
   applyRunFilter(qb, filter, { experimentIds });
   applyRunOrder(qb, terms, { experimentIds });
   applyKeyset(qb, plan.columns, after);
-  const rows: Record<string, unknown>[] = await qb.limit(limit + 1);
+  qb.limit(limit + 1);
+  const rows: Record<string, unknown>[] = await (pageColumns
+    ? withPageColumns(db, qb, plan.columns, pageColumns)
+    : qb);
 
   const keyOf = (row: Record<string, unknown>) =>
     plan.columns.map((column: RunOrderColumn, i) =>
@@ -103,6 +116,31 @@ export async function searchRuns(
     runs: page.items.map(row => toRunRow(row, plan.columns.length)),
     nextCursor: page.nextCursor,
   };
+}
+
+/**
+ * The page query wrapped in an outer one that adds pageColumns: the same rows in the same order
+ * (the outer ORDER BY repeats the inner one on the selected sort keys), one statement. The
+ * extra columns are computed for the page's rows only: the inner LIMIT keeps the subquery from
+ * being flattened, and SQLite (unlike PostgreSQL) would otherwise compute select-list subqueries
+ * for every matching row before sorting.
+ */
+function withPageColumns(
+  db: Knex,
+  page: Knex.QueryBuilder,
+  columns: RunOrderColumn[],
+  pageColumns: PageColumns,
+): Knex.QueryBuilder {
+  const outer = db
+    .select(`${PAGE_ALIAS}.*`, ...pageColumns(PAGE_ALIAS))
+    .from(page.as(PAGE_ALIAS));
+  return applyKeysetOrder(
+    outer,
+    columns.map((column, i) => ({
+      ...column,
+      expr: `${PAGE_ALIAS}.${sortAlias(i)}`,
+    })),
+  );
 }
 
 function toRunRow(row: Record<string, unknown>, sortColumns: number): RunRow {
