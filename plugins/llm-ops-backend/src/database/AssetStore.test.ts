@@ -80,6 +80,45 @@ describe.each(databases.eachSupportedId())(
   },
 );
 
+describe.each(databases.eachSupportedId())(
+  'AssetStore.idsOf on %s',
+  databaseId => {
+    it('resolves ids and names of one kind in the given order, like get, in one statement', async () => {
+      const knex = await databases.init(databaseId);
+      await knex.migrate.latest({ directory: migrationsDir });
+      const assets = new AssetStore(knex);
+      const a = await assets.create('experiment', { name: 'exp-a' });
+      const b = await assets.create('experiment', { name: 'exp-b' });
+      const dataset = await assets.create('dataset', { name: 'exp-c' });
+
+      const statements: string[] = [];
+      const record = (q: { sql: string }) => statements.push(q.sql);
+      knex.on('query', record);
+      const ids = await assets.idsOf('experiment', ['exp-b', a.id, b.id]);
+      knex.off('query', record);
+
+      expect(ids).toEqual([b.id, a.id, b.id]);
+      expect(statements).toHaveLength(1);
+      for (const idOrName of ['exp-b', a.id]) {
+        expect((await assets.get('experiment', idOrName)).id).toBe(
+          ids[idOrName === a.id ? 1 : 0],
+        );
+      }
+      // Another kind's asset is not found, by name or by id; the error names the first missing.
+      await expect(
+        assets.idsOf('experiment', ['exp-a', 'exp-c', dataset.id]),
+      ).rejects.toMatchObject({
+        name: 'NotFoundError',
+        message: "No experiment with id or name 'exp-c'",
+      });
+      await expect(
+        assets.idsOf('experiment', [dataset.id]),
+      ).rejects.toMatchObject({ name: 'NotFoundError' });
+      expect(await assets.idsOf('experiment', [])).toEqual([]);
+    });
+  },
+);
+
 describe.each(
   databases.eachSupportedId().filter(([id]) => id.startsWith('POSTGRES')),
 )('the name trigram index on %s', databaseId => {

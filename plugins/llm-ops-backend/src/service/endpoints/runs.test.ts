@@ -220,6 +220,20 @@ describe.each(databases.eachSupportedId())('runs API on %s', databaseId => {
     const finished = await search({ filter: "attributes.status = 'FINISHED'" });
     expect(finished.body.data.items).toHaveLength(1);
 
+    // Experiments by id or name; one that does not exist is a 404 naming it.
+    const experiment = (await api.get(`${v1}/experiments/sweep`)).body.data;
+    const byId = await search({
+      experimentIds: [experiment.id, 'sweep'],
+      filter: "attributes.status = 'FINISHED'",
+    });
+    expect(byId.body.data.items).toEqual(finished.body.data.items);
+    const unknown = await search({ experimentIds: ['sweep', 'no-such-exp'] });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({
+      status: 'error',
+      message: expect.stringContaining("'no-such-exp'"),
+    });
+
     const malformed = await search({ filter: 'metrics.accuracy >> 0.5' });
     expect(malformed.status).toBe(400);
     expect(malformed.body.data.error.field).toBe('filter');

@@ -67,10 +67,9 @@ export function bindRunEndpoints(router: ApiRouter, ctx: EndpointContext) {
 
   router.post('/v1/runs/search', async (req, res) => {
     await ctx.access.authorize(req, permissions.read);
-    const experimentIds = await Promise.all(
-      req.body.experimentIds.map(
-        async idOrName => (await ctx.assets.get('experiment', idOrName)).id,
-      ),
+    const experimentIds = await ctx.assets.idsOf(
+      'experiment',
+      req.body.experimentIds,
     );
     const page = await runs.search({
       experimentIds,
