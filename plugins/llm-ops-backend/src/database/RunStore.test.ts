@@ -3,7 +3,7 @@ import { createTestDatabases } from '../__testUtils__/realServices';
 import { AssetStore } from './AssetStore';
 import { DatasetStore } from './DatasetStore';
 import { migrationsDir } from './migrate';
-import { RunStore } from './RunStore';
+import { RunStore, type MetricPointInput } from './RunStore';
 import { upsertSourceRef } from './sourceRefs';
 
 jest.setTimeout(60_000);
@@ -142,6 +142,8 @@ describe.each(databases.eachSupportedId())('RunStore on %s', databaseId => {
     const version = await datasets.createVersion('page-data', {
       uri: 's3://bucket/page-data',
     });
+    const logMetrics = (runId: string, metrics: MetricPointInput[]) =>
+      knex.transaction(tx => runs.logBatch(runId, { metrics }, tx));
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
       const run = await runs.create({
@@ -150,18 +152,11 @@ describe.each(databases.eachSupportedId())('RunStore on %s', databaseId => {
         tags: i % 2 === 0 ? { team: 'nlp' } : {},
       });
       if (i < 4) {
-        await knex.transaction(tx =>
-          runs.logBatch(
-            run.id,
-            {
-              metrics: [
-                { key: 'accuracy', value: 0.5 + i / 10, step: 3 },
-                { key: 'loss', value: 1 - i / 10, step: 3 },
-              ],
-            },
-            tx,
-          ),
-        );
+        const metrics = [
+          { key: 'accuracy', value: 0.5 + i / 10, step: 3 },
+          { key: 'loss', value: 1 - i / 10, step: 3 },
+        ];
+        await logMetrics(run.id, metrics);
       }
       ids.push(run.id);
     }
