@@ -217,7 +217,112 @@ describe.each(databases.eachSupportedId())('DatasetSync on %s', databaseId => {
     expect(status.state).toBe('down');
     expect(status.lastError).toContain('ECONNREFUSED');
   });
+
+  it('fails the pass, rather than counting refusals, when the database does not answer', async () => {
+    const gone = await databases.init(databaseId);
+    await gone.migrate.latest({ directory: migrationsDir });
+    const logger = mockServices.logger.mock();
+    const unanswered = new DatasetSync(gone, logger);
+    await gone.destroy();
+    await expect(
+      unanswered.sync({
+        adapter: adapterOf(records, []),
+        connection: connection(),
+      }),
+    ).rejects.toThrow();
+    expect(logger.warn).not.toHaveBeenCalled();
+  });
 });
+
+// SQLite stores a NUL byte in a text column; PostgreSQL refuses the statement, which aborts the
+// transaction it runs in unless that statement has a savepoint of its own.
+const describeOnPostgres = databases.supports('POSTGRES_15')
+  ? describe
+  : describe.skip;
+
+describeOnPostgres(
+  'DatasetSync on POSTGRES_15 only, with values SQLite stores and PostgreSQL refuses',
+  () => {
+    let knex: Knex;
+    let datasets: DatasetStore;
+
+    beforeAll(async () => {
+      knex = await databases.init('POSTGRES_15');
+      await knex.migrate.latest({ directory: migrationsDir });
+      datasets = new DatasetStore(knex, new AssetStore(knex));
+    });
+
+    it('keeps the versions around one the database refuses, and logs no SQL', async () => {
+      const logger = mockServices.logger.mock();
+      const refusing = new DatasetSync(knex, logger);
+      const path = 'data/refused.csv';
+      const secretUrl = 'https://ci:s3cret@git.example/datasets/-/tree/v2';
+      const third = version(path, 'v3', SHA2, '8'.repeat(32), {
+        createdAt: 1_700_000_200_000,
+      });
+      const result = await refusing.sync({
+        adapter: adapterOf(
+          [
+            version(path, 'v1', SHA1, '6'.repeat(32)),
+            // Its version row is written before the refused source ref: the savepoint undoes both.
+            version(path, 'v2', SHA2, '7'.repeat(32), {
+              url: `${secretUrl}\0`,
+            }),
+            third,
+          ],
+          [],
+        ),
+        connection: connection(),
+      });
+
+      expect(result.skipped).toBe(1);
+      const stored = await datasets.listVersions(`datasets/${path}`, {});
+      expect(stored.items.map(v => v.version)).toEqual(['v3', 'v1']);
+      const warnings = logger.warn.mock.calls.map(([message]) => message);
+      expect(warnings).toEqual([
+        expect.stringMatching(
+          /skipped dataset-version datasets\/data\/refused\.csv@v2: .*0x00/,
+        ),
+      ]);
+      expect(warnings[0]).not.toMatch(/insert into|s3cret/i);
+      const state = await knex('sync_state')
+        .where({ integration: 'dvc:datasets', task: 'datasets' })
+        .first('last_error');
+      expect(state.last_error).toMatch(/^1 record\(s\) could not be stored/);
+      expect(state.last_error).not.toMatch(/insert into|s3cret/i);
+    });
+
+    it('skips a dataset the database refuses and stores the next one', async () => {
+      const logger = mockServices.logger.mock();
+      const refusing = new DatasetSync(knex, logger);
+      const result = await refusing.sync({
+        adapter: adapterOf(
+          [
+            // The dataset takes the description of its first version.
+            version('data/a.csv', 'v1', SHA1, '9'.repeat(32), {
+              description: 'nul\0',
+            }),
+            version('data/a.csv', 'v2', SHA2, 'a'.repeat(32)),
+            version('data/b.csv', 'v1', SHA1, 'b'.repeat(32)),
+          ],
+          [],
+        ),
+        connection: connection(),
+      });
+
+      expect(result.skipped).toBe(2);
+      await expect(datasets.get('datasets/data/a.csv')).rejects.toMatchObject({
+        name: 'NotFoundError',
+      });
+      expect(
+        (await datasets.listVersions('datasets/data/b.csv', {})).items,
+      ).toHaveLength(1);
+      expect(logger.warn).toHaveBeenCalledWith(
+        expect.stringMatching(/skipped dataset datasets\/data\/a\.csv: .*0x00/),
+      );
+    });
+  },
+);
 
 describe('versionLabel', () => {
   it('keeps valid git tags and makes the others valid labels', () => {

@@ -13,6 +13,7 @@ import {
 import { resourceIdOf, upsertSourceRef } from '../database/sourceRefs';
 import { addLineageEdges, type LineageEdge } from '../database/lineage';
 import type { Integrations } from './Integrations';
+import { Refusals } from './refusals';
 
 type Source = ReturnType<Integrations['dataVersioning']>[number];
 
@@ -40,6 +41,10 @@ export function versionLabel(label: string): string {
  * visible). A DVC stage becomes a pipeline of runtime `dvc`, and each revision's record of it in
  * dvc.lock a pipeline run that `used` its dependencies and `produced` its outputs, so lineage
  * reads dataset -> pipeline run -> dataset like any other pipeline.
+ *
+ * A version or dataset the store refuses (an invalid record, a value its database cannot hold) is
+ * skipped, logged without its SQL and reported in the pass's `last_error`, and the pass goes on
+ * (see Refusals); a store that does not answer fails the pass.
  */
 export class DatasetSync {
   private readonly assets: AssetStore;
@@ -61,6 +66,11 @@ export class DatasetSync {
     const stages = adapter.listStageLineage
       ? await connection.call(() => adapter.listStageLineage!())
       : [];
+    const refusals = new Refusals(
+      this.db,
+      this.logger,
+      `dataset sync of ${connection.id}`,
+    );
     let skipped = 0;
     const byDataset = new Map<string, DatasetVersionRecord[]>();
     for (const record of records) {
@@ -70,7 +80,12 @@ export class DatasetSync {
       ]);
     }
     for (const [name, versions] of byDataset) {
-      skipped += await this.syncDataset(connection.id, name, versions);
+      skipped += await this.syncDataset(
+        connection.id,
+        name,
+        versions,
+        refusals,
+      );
     }
     for (const stage of stages) {
       await this.syncStage(connection.id, stage);
@@ -81,121 +96,166 @@ export class DatasetSync {
         task: 'datasets',
         watermark: records.length,
         last_success_at: Date.now(),
+        last_error: refusals.summary()?.slice(0, 1000) ?? null,
       })
       .onConflict(['integration', 'task'])
-      .merge(['watermark', 'last_success_at']);
+      .merge(['watermark', 'last_success_at', 'last_error']);
     this.logger.debug(
       `llm-ops dataset sync ${connection.id}: ${records.length} version(s), ${stages.length} stage run(s), ${skipped} skipped`,
     );
     return { versions: records.length, stages: stages.length, skipped };
   }
 
-  /** Answers how many of the versions were invalid and skipped (logged, never fatal). */
+  /**
+   * Answers how many of the versions were not stored: the ones the store refused (an invalid
+   * record, or a value the database cannot hold), or all of them when it refused the dataset.
+   * Each refusal is logged through `refusals`; a store that is down fails the pass.
+   */
   private async syncDataset(
     integration: string,
     name: string,
     versions: DatasetVersionRecord[],
+    refusals: Refusals,
   ): Promise<number> {
-    let skipped = 0;
-    await this.db.transaction(async tx => {
-      let datasetId =
-        (await resourceIdOf(tx, integration, 'dataset', name)) ??
-        (await tx('assets').where({ kind: 'dataset', name }).first('id'))?.id;
-      if (!datasetId) {
-        datasetId = (
-          await this.assets.create(
-            'dataset',
-            {
-              name,
-              description: versions[0]?.description,
-              tags: { 'llm-ops.io/source': integration },
-            },
-            tx,
-          )
-        ).id;
-      }
-      const first = versions[0];
-      await upsertSourceRef(tx, {
-        integration,
-        resourceType: 'dataset',
-        externalId: name,
-        resourceId: datasetId,
-        url: first?.url ?? null,
-      });
-      // Oldest first, so the labels a sync adds are in the order of the repository's history.
-      const ordered = [...versions].sort(
-        (a, b) => (a.createdAt ?? 0) - (b.createdAt ?? 0),
-      );
-      for (const record of ordered) {
-        const label = versionLabel(record.version);
-        const input = {
-          version: label,
-          description: record.description ?? null,
-          uri: record.uri,
-          digest: record.digest ?? null,
-          sizeBytes: record.sizeBytes ?? null,
-          fileCount: record.fileCount ?? null,
-          format: record.format ?? null,
-          sourceRepository: record.source,
-          tags: (record.remoteUrl
-            ? { 'dvc.remote': record.remoteUrl }
-            : {}) as Record<string, string>,
-        };
-        try {
-          const existing = await tx('versions')
-            .where({ asset_id: datasetId, version: label })
-            .first('id');
-          let versionId: string;
-          if (existing) {
-            versionId = existing.id;
-            const current = await this.datasets.getVersion(
-              datasetId,
-              label,
-              tx,
+    const refused: Array<{ externalId: string; error: unknown }> = [];
+    const stored = await refusals.store('dataset', name, () =>
+      this.db.transaction(async tx => {
+        const datasetId = await this.ensureDataset(
+          tx,
+          integration,
+          name,
+          versions,
+        );
+        // Oldest first, so the labels a sync adds are in the order of the repository's history.
+        const ordered = [...versions].sort(
+          (a, b) => (a.createdAt ?? 0) - (b.createdAt ?? 0),
+        );
+        for (const record of ordered) {
+          const label = versionLabel(record.version);
+          try {
+            // Each version in a savepoint of its own: a statement PostgreSQL refuses aborts the
+            // whole transaction, every version after it and the commit with it, unless it is
+            // rolled back to a savepoint. The savepoint also undoes the version's earlier writes.
+            await tx.transaction(savepoint =>
+              this.syncVersion(
+                savepoint,
+                integration,
+                name,
+                datasetId,
+                label,
+                record,
+              ),
             );
-            if (current.digest !== input.digest || current.uri !== input.uri) {
-              await tx('versions')
-                .where({ id: versionId })
-                .update({
-                  spec: JSON.stringify({
-                    uri: input.uri,
-                    digest: input.digest,
-                    sizeBytes: input.sizeBytes,
-                    fileCount: input.fileCount,
-                    format: input.format,
-                    schema: current.schema,
-                    sourceRepository: input.sourceRepository,
-                  }),
-                  updated_at: Date.now(),
-                });
-            }
-          } else {
-            versionId = (
-              await this.datasets.createVersion(datasetId, input, tx)
-            ).id;
-            if (record.createdAt) {
-              await tx('versions')
-                .where({ id: versionId })
-                .update({ created_at: record.createdAt });
-            }
+          } catch (error) {
+            refused.push({ externalId: `${name}@${label}`, error });
           }
-          await upsertSourceRef(tx, {
-            integration,
-            resourceType: 'dataset-version',
-            externalId: `${name}@${label}`,
-            resourceId: versionId,
-            url: record.url ?? null,
-          });
-        } catch (error) {
-          // One bad record (an over-long URI, say) must not hide the rest of the repository.
-          skipped++;
-          this.logger.warn(
-            `llm-ops dataset sync ${integration}: skipped version '${record.version}' of '${name}': ${error}`,
-          );
         }
-      }
+      }),
+    );
+    if (!stored) return versions.length;
+    // Refusals tells a refused record from a store that is down by asking the database, which
+    // SQLite (one connection) can only answer once the dataset's transaction has ended.
+    for (const { externalId, error } of refused) {
+      await refusals.store('dataset-version', externalId, () =>
+        Promise.reject(error),
+      );
+    }
+    return refused.length;
+  }
+
+  /** The llm-ops id of the dataset, created on first sight; its source ref refreshed. */
+  private async ensureDataset(
+    tx: Knex.Transaction,
+    integration: string,
+    name: string,
+    versions: DatasetVersionRecord[],
+  ): Promise<string> {
+    let datasetId: string | undefined =
+      (await resourceIdOf(tx, integration, 'dataset', name)) ??
+      (await tx('assets').where({ kind: 'dataset', name }).first('id'))?.id;
+    if (!datasetId) {
+      datasetId = (
+        await this.assets.create(
+          'dataset',
+          {
+            name,
+            description: versions[0]?.description,
+            tags: { 'llm-ops.io/source': integration },
+          },
+          tx,
+        )
+      ).id;
+    }
+    await upsertSourceRef(tx, {
+      integration,
+      resourceType: 'dataset',
+      externalId: name,
+      resourceId: datasetId,
+      url: versions[0]?.url ?? null,
     });
-    return skipped;
+    return datasetId;
+  }
+
+  /** Records a version, or refreshes where its data is when its digest or URI moved. */
+  private async syncVersion(
+    tx: Knex.Transaction,
+    integration: string,
+    name: string,
+    datasetId: string,
+    label: string,
+    record: DatasetVersionRecord,
+  ): Promise<void> {
+    const input = {
+      version: label,
+      description: record.description ?? null,
+      uri: record.uri,
+      digest: record.digest ?? null,
+      sizeBytes: record.sizeBytes ?? null,
+      fileCount: record.fileCount ?? null,
+      format: record.format ?? null,
+      sourceRepository: record.source,
+      tags: (record.remoteUrl
+        ? { 'dvc.remote': record.remoteUrl }
+        : {}) as Record<string, string>,
+    };
+    const existing = await tx('versions')
+      .where({ asset_id: datasetId, version: label })
+      .first('id');
+    let versionId: string;
+    if (existing) {
+      versionId = existing.id;
+      const current = await this.datasets.getVersion(datasetId, label, tx);
+      if (current.digest !== input.digest || current.uri !== input.uri) {
+        await tx('versions')
+          .where({ id: versionId })
+          .update({
+            spec: JSON.stringify({
+              uri: input.uri,
+              digest: input.digest,
+              sizeBytes: input.sizeBytes,
+              fileCount: input.fileCount,
+              format: input.format,
+              schema: current.schema,
+              sourceRepository: input.sourceRepository,
+            }),
+            updated_at: Date.now(),
+          });
+      }
+    } else {
+      versionId = (await this.datasets.createVersion(datasetId, input, tx)).id;
+      if (record.createdAt) {
+        await tx('versions')
+          .where({ id: versionId })
+          .update({ created_at: record.createdAt });
+      }
+    }
+    await upsertSourceRef(tx, {
+      integration,
+      resourceType: 'dataset-version',
+      externalId: `${name}@${label}`,
+      resourceId: versionId,
+      url: record.url ?? null,
+    });
   }
 
   private async syncStage(

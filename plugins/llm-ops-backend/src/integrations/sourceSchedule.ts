@@ -6,6 +6,7 @@ import type {
 import type { Integrations } from './Integrations';
 import { RegistrySync } from './RegistrySync';
 import { DatasetSync } from './DatasetSync';
+import { withoutSql } from './refusals';
 
 const taskId = (prefix: string, integration: string) =>
   `${prefix}-${integration.replace(/[^A-Za-z0-9-]/g, '-')}`;
@@ -33,7 +34,7 @@ export async function scheduleSourceSyncs(options: {
       await registry
         .sync({ full }, source)
         .catch(error =>
-          logger.warn(`llm-ops import from ${id} failed: ${error}`),
+          logger.warn(`llm-ops import from ${id} failed: ${withoutSql(error)}`),
         );
     };
     await scheduler.scheduleTask({
@@ -62,7 +63,9 @@ export async function scheduleSourceSyncs(options: {
         await datasets
           .sync(source)
           .catch(error =>
-            logger.warn(`llm-ops dataset sync ${id} failed: ${error}`),
+            logger.warn(
+              `llm-ops dataset sync ${id} failed: ${withoutSql(error)}`,
+            ),
           );
       },
     });
