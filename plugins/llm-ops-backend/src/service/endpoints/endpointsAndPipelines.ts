@@ -8,6 +8,7 @@ import type { ApiRouter } from '../types';
 import type { EndpointContext } from '../context';
 import { sendSuccess } from '../envelope';
 import { audited } from '../audit';
+import { answerAuditedToolWrite } from './auditedToolWrite';
 import { idempotentCreate, idempotentToolCreate } from './idempotentCreate';
 import { assetView } from '../views';
 import { writeAnswer } from '../writeAnswers';
@@ -205,117 +206,102 @@ export function bindEndpointAndPipelineEndpoints(
 
   router.patch('/v1/endpoints/:idOrName', async (req, res) => {
     await authorizeEndpoint(req, endpointPermissions.update);
-    const result = await audited(
-      ctx.auditor,
+    await answerAuditedToolWrite(
+      ctx,
       req,
-      'endpoint-update',
-      { endpoint: req.params.idOrName, fields: Object.keys(req.body) },
-      async () => {
-        const written = await ctx.serving.update(req.params.idOrName, req.body);
-        return Object.assign(written, { id: written.resource.asset.id });
+      res,
+      {
+        eventId: 'endpoint-update',
+        meta: { endpoint: req.params.idOrName, fields: Object.keys(req.body) },
+      },
+      () => ctx.serving.update(req.params.idOrName, req.body),
+      {
+        idOf: resource => resource.asset.id,
+        view: endpointView,
+        message: resource => `Endpoint '${resource.asset.name}' updated`,
       },
     );
-    const answer = writeAnswer(
-      result,
-      endpointView,
-      200,
-      `Endpoint '${result.resource.asset.name}' updated`,
-    );
-    res.status(answer.status).json(answer.body as any);
   });
 
   router.delete('/v1/endpoints/:idOrName', async (req, res) => {
     await authorizeEndpoint(req, endpointPermissions.delete);
-    const result = await audited(
-      ctx.auditor,
+    await answerAuditedToolWrite(
+      ctx,
       req,
-      'endpoint-delete',
-      { endpoint: req.params.idOrName },
-      async () => {
-        const written = await ctx.serving.delete(req.params.idOrName);
-        return Object.assign(written, { id: written.resource.asset.id });
+      res,
+      { eventId: 'endpoint-delete', meta: { endpoint: req.params.idOrName } },
+      () => ctx.serving.delete(req.params.idOrName),
+      {
+        idOf: resource => resource.asset.id,
+        view: deletedView,
+        message: resource => `Endpoint '${resource.asset.name}' deleted`,
       },
     );
-    const answer = writeAnswer(
-      result,
-      deletedView,
-      200,
-      `Endpoint '${result.resource.asset.name}' deleted`,
-    );
-    res.status(answer.status).json(answer.body as any);
   });
 
   router.post('/v1/endpoints/:idOrName/deploy', async (req, res) => {
     await authorizeEndpoint(req, llmOpsEndpointDeployPermission);
     const { modelVersionId, canaryPercent } = req.body;
-    const result = await audited(
-      ctx.auditor,
+    await answerAuditedToolWrite(
+      ctx,
       req,
-      'endpoint-deploy',
+      res,
       {
-        endpoint: req.params.idOrName,
-        modelVersionId,
-        canaryPercent: canaryPercent ?? null,
+        eventId: 'endpoint-deploy',
+        meta: {
+          endpoint: req.params.idOrName,
+          modelVersionId,
+          canaryPercent: canaryPercent ?? null,
+        },
       },
-      async () => {
-        const written = await ctx.serving.deploy(req.params.idOrName, {
+      () =>
+        ctx.serving.deploy(req.params.idOrName, {
           modelVersionId,
           canaryPercent,
-        });
-        return Object.assign(written, { id: written.resource.asset.id });
+        }),
+      {
+        idOf: resource => resource.asset.id,
+        view: endpointView,
+        message: resource =>
+          `Endpoint '${resource.asset.name}' now serves ${servedSummary(
+            resource,
+          )}`,
       },
     );
-    const answer = writeAnswer(
-      result,
-      endpointView,
-      200,
-      `Endpoint '${result.resource.asset.name}' now serves ${servedSummary(
-        result.resource,
-      )}`,
-    );
-    res.status(answer.status).json(answer.body as any);
   });
 
   router.post('/v1/endpoints/:idOrName/promote', async (req, res) => {
     await authorizeEndpoint(req, llmOpsEndpointPromotePermission);
-    const result = await audited(
-      ctx.auditor,
+    await answerAuditedToolWrite(
+      ctx,
       req,
-      'endpoint-promote',
-      { endpoint: req.params.idOrName },
-      async () => {
-        const written = await ctx.serving.promote(req.params.idOrName);
-        return Object.assign(written, { id: written.resource.asset.id });
+      res,
+      { eventId: 'endpoint-promote', meta: { endpoint: req.params.idOrName } },
+      () => ctx.serving.promote(req.params.idOrName),
+      {
+        idOf: resource => resource.asset.id,
+        view: endpointView,
+        message: resource =>
+          `Canary of endpoint '${resource.asset.name}' promoted`,
       },
     );
-    const answer = writeAnswer(
-      result,
-      endpointView,
-      200,
-      `Canary of endpoint '${result.resource.asset.name}' promoted`,
-    );
-    res.status(answer.status).json(answer.body as any);
   });
 
   router.post('/v1/endpoints/:idOrName/rollback', async (req, res) => {
     await authorizeEndpoint(req, llmOpsEndpointPromotePermission);
-    const result = await audited(
-      ctx.auditor,
+    await answerAuditedToolWrite(
+      ctx,
       req,
-      'endpoint-rollback',
-      { endpoint: req.params.idOrName },
-      async () => {
-        const written = await ctx.serving.rollback(req.params.idOrName);
-        return Object.assign(written, { id: written.resource.asset.id });
+      res,
+      { eventId: 'endpoint-rollback', meta: { endpoint: req.params.idOrName } },
+      () => ctx.serving.rollback(req.params.idOrName),
+      {
+        idOf: resource => resource.asset.id,
+        view: endpointView,
+        message: resource =>
+          `Canary of endpoint '${resource.asset.name}' rolled back`,
       },
     );
-    const answer = writeAnswer(
-      result,
-      endpointView,
-      200,
-      `Canary of endpoint '${result.resource.asset.name}' rolled back`,
-    );
-    res.status(answer.status).json(answer.body as any);
   });
 
   // --- pipelines ---------------------------------------------------------------------------
@@ -488,23 +474,22 @@ export function bindEndpointAndPipelineEndpoints(
   for (const action of ['stop', 'terminate', 'retry'] as const) {
     router.post(`/v1/pipeline-runs/:runId/${action}`, async (req, res) => {
       await authorizeRun(req, pipelinePermissions.update);
-      const result = await audited(
-        ctx.auditor,
+      await answerAuditedToolWrite(
+        ctx,
         req,
-        `pipeline-run-${action}`,
-        { pipelineRun: req.params.runId },
-        async () => {
-          const written = await ctx.orchestration.act(req.params.runId, action);
-          return Object.assign(written, { id: written.resource.id });
+        res,
+        {
+          eventId: `pipeline-run-${action}`,
+          meta: { pipelineRun: req.params.runId },
+        },
+        () => ctx.orchestration.act(req.params.runId, action),
+        {
+          idOf: resource => resource.id,
+          view: pipelineRunView,
+          message: resource =>
+            `The ${actionVerbs[action]} of pipeline run '${resource.name}' was requested`,
         },
       );
-      const answer = writeAnswer(
-        result,
-        pipelineRunView,
-        200,
-        `The ${actionVerbs[action]} of pipeline run '${result.resource.name}' was requested`,
-      );
-      res.status(answer.status).json(answer.body as any);
     });
   }
 

@@ -2,7 +2,7 @@ import { llmOpsPermissionsByResource } from '@llm-ops/backstage-plugin-llm-ops-c
 import type { ApiRouter } from '../types';
 import type { EndpointContext } from '../context';
 import { sendSuccess } from '../envelope';
-import { audited } from '../audit';
+import { answerAuditedToolWrite } from './auditedToolWrite';
 import { idempotentToolCreate } from './idempotentCreate';
 import { assetView } from '../views';
 import { writeAnswer } from '../writeAnswers';
@@ -67,49 +67,45 @@ export function bindExperimentEndpoints(
 
   router.patch('/v1/experiments/:idOrName', async (req, res) => {
     await authorizeExperiment(req, permissions.update);
-    const result = await audited(
-      ctx.auditor,
+    await answerAuditedToolWrite(
+      ctx,
       req,
-      'experiment-update',
-      { experiment: req.params.idOrName, fields: Object.keys(req.body) },
-      async () => {
-        const written = await ctx.tracking.updateExperiment(
-          req.params.idOrName,
-          req.body,
-        );
-        return Object.assign(written, { id: written.resource.id });
+      res,
+      {
+        eventId: 'experiment-update',
+        meta: {
+          experiment: req.params.idOrName,
+          fields: Object.keys(req.body),
+        },
+      },
+      () => ctx.tracking.updateExperiment(req.params.idOrName, req.body),
+      {
+        idOf: resource => resource.id,
+        view: assetView,
+        message: resource => `Experiment '${resource.name}' updated`,
       },
     );
-    const answer = writeAnswer(
-      result,
-      assetView,
-      200,
-      `Experiment '${result.resource.name}' updated`,
-    );
-    res.status(answer.status).json(answer.body as any);
   });
 
   router.delete('/v1/experiments/:idOrName', async (req, res) => {
     await authorizeExperiment(req, permissions.delete);
-    const result = await audited(
-      ctx.auditor,
+    await answerAuditedToolWrite(
+      ctx,
       req,
-      'experiment-delete',
-      { experiment: req.params.idOrName },
-      async () => {
-        const written = await ctx.tracking.updateExperiment(
-          req.params.idOrName,
-          { lifecycle: 'deleted' },
-        );
-        return Object.assign(written, { id: written.resource.id });
+      res,
+      {
+        eventId: 'experiment-delete',
+        meta: { experiment: req.params.idOrName },
+      },
+      () =>
+        ctx.tracking.updateExperiment(req.params.idOrName, {
+          lifecycle: 'deleted',
+        }),
+      {
+        idOf: resource => resource.id,
+        view: e => ({ id: e.id }),
+        message: resource => `Experiment '${resource.name}' deleted`,
       },
     );
-    const answer = writeAnswer(
-      result,
-      e => ({ id: e.id }),
-      200,
-      `Experiment '${result.resource.name}' deleted`,
-    );
-    res.status(answer.status).json(answer.body as any);
   });
 }

@@ -3,6 +3,7 @@ import type { ApiRouter } from '../types';
 import type { EndpointContext } from '../context';
 import { sendSuccess } from '../envelope';
 import { audited } from '../audit';
+import { answerAuditedToolWrite } from './auditedToolWrite';
 import { idempotentToolCreate } from './idempotentCreate';
 import { writeAnswer } from '../writeAnswers';
 import type { StoredRun } from '../../database/RunStore';
@@ -129,49 +130,44 @@ export function bindRunEndpoints(router: ApiRouter, ctx: EndpointContext) {
 
   router.patch('/v1/runs/:runId', async (req, res) => {
     await ctx.access.authorize(req, permissions.update);
-    const result = await audited(
-      ctx.auditor,
+    await answerAuditedToolWrite(
+      ctx,
       req,
-      'run-update',
-      { run: req.params.runId, fields: Object.keys(req.body) },
-      async () => {
-        const written = await ctx.tracking.updateRun(req.params.runId, {
+      res,
+      {
+        eventId: 'run-update',
+        meta: { run: req.params.runId, fields: Object.keys(req.body) },
+      },
+      () =>
+        ctx.tracking.updateRun(req.params.runId, {
           ...req.body,
           endTime: toMillis(req.body.endTime),
-        });
-        return Object.assign(written, { id: written.resource.id });
+        }),
+      {
+        idOf: resource => resource.id,
+        view: runView,
+        message: resource => `Run '${resource.name}' updated`,
       },
     );
-    const answer = writeAnswer(
-      result,
-      runView,
-      200,
-      `Run '${result.resource.name}' updated`,
-    );
-    res.status(answer.status).json(answer.body as any);
   });
 
   router.delete('/v1/runs/:runId', async (req, res) => {
     await ctx.access.authorize(req, permissions.delete);
-    const result = await audited(
-      ctx.auditor,
+    await answerAuditedToolWrite(
+      ctx,
       req,
-      'run-delete',
-      { run: req.params.runId },
-      async () => {
-        const written = await ctx.tracking.updateRun(req.params.runId, {
+      res,
+      { eventId: 'run-delete', meta: { run: req.params.runId } },
+      () =>
+        ctx.tracking.updateRun(req.params.runId, {
           lifecycle: 'deleted',
-        });
-        return Object.assign(written, { id: written.resource.id });
+        }),
+      {
+        idOf: resource => resource.id,
+        view: r => ({ id: r.id }),
+        message: resource => `Run '${resource.name}' deleted`,
       },
     );
-    const answer = writeAnswer(
-      result,
-      r => ({ id: r.id }),
-      200,
-      `Run '${result.resource.name}' deleted`,
-    );
-    res.status(answer.status).json(answer.body as any);
   });
 
   router.post('/v1/runs/:runId/batch', async (req, res) => {

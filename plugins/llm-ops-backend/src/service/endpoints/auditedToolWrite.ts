@@ -1,0 +1,49 @@
+import type { Request, Response } from 'express';
+import type { JsonObject } from '@backstage/types';
+import type { WriteResult } from '../../integrations/TrackingWriter';
+import type { EndpointContext } from '../context';
+import { audited } from '../audit';
+import { writeAnswer } from '../writeAnswers';
+
+type AnyRequest = Request<any, any, any, any, any>;
+type AnyResponse = Response<any, any>;
+
+/** How a tool write's resource is answered: its id (for the audit event), view and message. */
+export type ToolWriteAnswer<T> = {
+  idOf: (resource: T) => string;
+  view: (resource: T) => unknown;
+  message: (resource: T) => string;
+};
+
+/**
+ * A change to an existing resource that goes through its tool (update, delete, deploy, a
+ * pipeline run's stop, ...), after the route has authorised it: written inside the auditor event
+ * `eventId`, whose success carries the resource's id, then answered 200 with the view, or 202 when
+ * the tool was unavailable and the write went to the outbox (see writeAnswer).
+ */
+export async function answerAuditedToolWrite<T>(
+  ctx: Pick<EndpointContext, 'auditor'>,
+  req: AnyRequest,
+  res: AnyResponse,
+  event: { eventId: string; meta: JsonObject },
+  write: () => Promise<WriteResult<T>>,
+  answer: ToolWriteAnswer<T>,
+): Promise<void> {
+  const result = await audited(
+    ctx.auditor,
+    req,
+    event.eventId,
+    event.meta,
+    async () => {
+      const written = await write();
+      return Object.assign(written, { id: answer.idOf(written.resource) });
+    },
+  );
+  const { status, body } = writeAnswer(
+    result,
+    answer.view,
+    200,
+    answer.message(result.resource),
+  );
+  res.status(status).json(body);
+}
