@@ -144,6 +144,50 @@ describeWithMlflow(
       }
     });
 
+    it('keeps the other versions of a model when the store refuses one of them', async () => {
+      const prefix = uniquePrefix('refused-version');
+      const name = `${prefix}-model`;
+      const it = await start('POSTGRES_15');
+      const client = mlflow();
+      try {
+        await client.registeredModels.create({ name });
+        // MLflow stores a NUL byte in a description; PostgreSQL refuses it in text.
+        for (const description of ['first', 'bad\u0000description', 'third']) {
+          await client.modelVersions.create({
+            name,
+            source: 's3://models/m',
+            description,
+          });
+        }
+        await client.registeredModels.setAlias(name, 'champion', '3');
+        await client.registeredModels.setAlias(name, 'broken', '2');
+
+        await it.sync();
+
+        const versions = (await it.api.get(`/models/${name}/versions`)).body
+          .data.items as Array<{ version: string; description: string }>;
+        expect(versions.map(v => [v.version, v.description]).sort()).toEqual([
+          ['1', 'first'],
+          ['3', 'third'],
+        ]);
+        const champion = await it.api.get(`/models/${name}/aliases/champion`);
+        expect(champion.body.data.version).toBe('3');
+        // The refused version's alias is left out with it.
+        expect(
+          (await it.api.get(`/models/${name}/aliases/broken`)).status,
+        ).toBe(404);
+        const state = await it
+          .knex('sync_state')
+          .where({ integration: 'mlflow:it', task: 'registry-watermark' })
+          .first('last_error');
+        expect(state.last_error).toContain(`model-version ${name}/2`);
+        expect(state.last_error).not.toContain('insert into');
+      } finally {
+        await it.stop();
+        await client.registeredModels.delete(name);
+      }
+    });
+
     it('keeps a run whose latest loss is NaN on SQLite, without that metric', async () => {
       const prefix = uniquePrefix('nan');
       const it = await start('SQLITE_3');

@@ -102,112 +102,29 @@ export class RegistrySync {
     } while (token);
 
     // Only the store's write is a refusal; the tool's calls above fail the pass as before.
-    return refusals.store('model', model.externalId, () =>
+    const refused: Array<{ externalId: string; error: unknown }> = [];
+    const stored = await refusals.store('model', model.externalId, () =>
       this.db.transaction(async tx => {
-        let modelId =
-          (await resourceIdOf(tx, integration, 'model', model.externalId)) ??
-          (
-            await tx('assets')
-              .where({ kind: 'model', name: model.name })
-              .first('id')
-          )?.id;
-        const row = {
-          name: model.name,
-          description: model.description ?? null,
-          updated_at: model.updatedAt,
-        };
-        if (modelId) {
-          await tx('assets').where({ id: modelId }).update(row);
-        } else {
-          modelId = randomUUID();
-          await tx('assets').insert({
-            id: modelId,
-            kind: 'model',
-            ...row,
-            lifecycle: 'active',
-            spec: '{}',
-            status: '{}',
-            created_at: model.createdAt,
-          });
-        }
-        await tx('tags').where('resource_id', modelId).delete();
-        const tags = Object.entries(model.tags);
-        if (tags.length > 0)
-          await tx('tags').insert(
-            tags.map(([key, value]) => ({ resource_id: modelId, key, value })),
-          );
-        await upsertSourceRef(tx, {
-          integration,
-          resourceType: 'model',
-          externalId: model.externalId,
-          resourceId: modelId,
-          url: model.url,
-        });
-
-        const store = new VersionStore(tx);
+        const modelId = await this.upsertModel(tx, integration, model);
         const idByVersion = new Map<string, string>();
         // Oldest first, and with the registry's own times, so that lists (newest first) follow the
         // registry's history rather than the order a page happened to arrive in.
         const ordered = [...versions].sort((a, b) => a.createdAt - b.createdAt);
         for (const v of ordered) {
-          const sourceRunId = v.sourceRunExternalId
-            ? await resourceIdOf(tx, integration, 'run', v.sourceRunExternalId)
-            : undefined;
-          const spec = {
-            artifactUri: v.artifactUri,
-            sourceRunId: sourceRunId ?? null,
-            status: v.status,
-            ...(v.files ? { files: v.files } : {}),
-          };
-          const existing = await tx('versions')
-            .where({ asset_id: modelId, version: v.version })
-            .first('id');
-          let versionId: string;
-          if (existing) {
-            versionId = existing.id;
-            await tx('versions')
-              .where({ id: versionId })
-              .update({
-                spec: JSON.stringify(spec),
-                description: v.description ?? null,
-                updated_at: v.updatedAt,
-              });
-          } else {
-            versionId = (
-              await store.insert(tx, modelId, {
-                version: v.version,
-                description: v.description ?? null,
-                spec,
-                tags: v.tags,
-              })
-            ).id;
-            if (v.createdAt > 0) {
-              await tx('versions')
-                .where({ id: versionId })
-                .update({ created_at: v.createdAt });
-            }
-          }
-          idByVersion.set(v.version, versionId);
-          await upsertSourceRef(tx, {
-            integration,
-            resourceType: 'model-version',
-            externalId: v.externalId,
-            resourceId: versionId,
-            url: v.url,
-          });
-          if (sourceRunId) {
-            await addLineageEdges(tx, [
-              {
-                fromType: 'run',
-                fromId: sourceRunId,
-                relation: 'produced',
-                toType: 'model-version',
-                toId: versionId,
-              },
-            ]);
+          try {
+            // Each version in a savepoint of its own: a statement PostgreSQL refuses (a NUL byte
+            // in a description, say) aborts the whole transaction, and with it the model and every
+            // other version, unless it is rolled back to a savepoint.
+            const versionId = await tx.transaction(savepoint =>
+              this.upsertVersion(savepoint, integration, modelId, v),
+            );
+            idByVersion.set(v.version, versionId);
+          } catch (error) {
+            refused.push({ externalId: v.externalId, error });
           }
         }
-        // The registry's aliases replace ours: it is the system of record for them.
+        // The registry's aliases replace ours: it is the system of record for them. An alias of
+        // a refused version is left out with it.
         await tx('aliases').where({ asset_id: modelId }).delete();
         const aliases = Object.entries(model.aliases).filter(([, version]) =>
           idByVersion.has(version),
@@ -223,5 +140,126 @@ export class RegistrySync {
         }
       }),
     );
+    // Refusals tells a refused record from a store that is down by asking the database, which
+    // SQLite (one connection) can only answer once the model's transaction has ended.
+    for (const { externalId, error } of refused) {
+      await refusals.store('model-version', externalId, () =>
+        Promise.reject(error),
+      );
+    }
+    return stored;
+  }
+
+  /** The llm-ops id of the registered model, created on first sight; name, tags, source ref. */
+  private async upsertModel(
+    tx: Knex.Transaction,
+    integration: string,
+    model: RegisteredModelRecord,
+  ): Promise<string> {
+    let modelId =
+      (await resourceIdOf(tx, integration, 'model', model.externalId)) ??
+      (
+        await tx('assets')
+          .where({ kind: 'model', name: model.name })
+          .first('id')
+      )?.id;
+    const row = {
+      name: model.name,
+      description: model.description ?? null,
+      updated_at: model.updatedAt,
+    };
+    if (modelId) {
+      await tx('assets').where({ id: modelId }).update(row);
+    } else {
+      modelId = randomUUID();
+      await tx('assets').insert({
+        id: modelId,
+        kind: 'model',
+        ...row,
+        lifecycle: 'active',
+        spec: '{}',
+        status: '{}',
+        created_at: model.createdAt,
+      });
+    }
+    await tx('tags').where('resource_id', modelId).delete();
+    const tags = Object.entries(model.tags);
+    if (tags.length > 0)
+      await tx('tags').insert(
+        tags.map(([key, value]) => ({ resource_id: modelId, key, value })),
+      );
+    await upsertSourceRef(tx, {
+      integration,
+      resourceType: 'model',
+      externalId: model.externalId,
+      resourceId: modelId,
+      url: model.url,
+    });
+    return modelId;
+  }
+
+  /** A version of the model, its source ref and the lineage edge from the run it came from. */
+  private async upsertVersion(
+    tx: Knex.Transaction,
+    integration: string,
+    modelId: string,
+    v: ModelVersionRecord,
+  ): Promise<string> {
+    const sourceRunId = v.sourceRunExternalId
+      ? await resourceIdOf(tx, integration, 'run', v.sourceRunExternalId)
+      : undefined;
+    const spec = {
+      artifactUri: v.artifactUri,
+      sourceRunId: sourceRunId ?? null,
+      status: v.status,
+      ...(v.files ? { files: v.files } : {}),
+    };
+    const existing = await tx('versions')
+      .where({ asset_id: modelId, version: v.version })
+      .first('id');
+    let versionId: string;
+    if (existing) {
+      versionId = existing.id;
+      await tx('versions')
+        .where({ id: versionId })
+        .update({
+          spec: JSON.stringify(spec),
+          description: v.description ?? null,
+          updated_at: v.updatedAt,
+        });
+    } else {
+      versionId = (
+        await new VersionStore(tx).insert(tx, modelId, {
+          version: v.version,
+          description: v.description ?? null,
+          spec,
+          tags: v.tags,
+        })
+      ).id;
+      if (v.createdAt > 0) {
+        await tx('versions')
+          .where({ id: versionId })
+          .update({ created_at: v.createdAt });
+      }
+    }
+    await upsertSourceRef(tx, {
+      integration,
+      resourceType: 'model-version',
+      externalId: v.externalId,
+      resourceId: versionId,
+      url: v.url,
+    });
+    if (sourceRunId) {
+      await addLineageEdges(tx, [
+        {
+          fromType: 'run',
+          fromId: sourceRunId,
+          relation: 'produced',
+          toType: 'model-version',
+          toId: versionId,
+        },
+      ]);
+    }
+    return versionId;
   }
 }
