@@ -13,7 +13,7 @@ import {
 import { resourceIdOf, upsertSourceRef } from '../database/sourceRefs';
 import { addLineageEdges, type LineageEdge } from '../database/lineage';
 import type { Integrations } from './Integrations';
-import { Refusals } from './refusals';
+import { Refusals, type NotedRefusal } from './refusals';
 
 type Source = ReturnType<Integrations['dataVersioning']>[number];
 
@@ -117,7 +117,7 @@ export class DatasetSync {
     versions: DatasetVersionRecord[],
     refusals: Refusals,
   ): Promise<number> {
-    const refused: Array<{ externalId: string; error: unknown }> = [];
+    const refused: NotedRefusal[] = [];
     const stored = await refusals.store('dataset', name, () =>
       this.db.transaction(async tx => {
         const datasetId = await this.ensureDataset(
@@ -153,13 +153,7 @@ export class DatasetSync {
       }),
     );
     if (!stored) return versions.length;
-    // Refusals tells a refused record from a store that is down by asking the database, which
-    // SQLite (one connection) can only answer once the dataset's transaction has ended.
-    for (const { externalId, error } of refused) {
-      await refusals.store('dataset-version', externalId, () =>
-        Promise.reject(error),
-      );
-    }
+    await refusals.storeNoted('dataset-version', refused);
     return refused.length;
   }
 

@@ -6,7 +6,7 @@ import type {
 } from '@llm-ops/backstage-plugin-llm-ops-node';
 import { randomUUID } from 'node:crypto';
 import { VersionStore } from '../database/VersionStore';
-import { Refusals } from './refusals';
+import { Refusals, type NotedRefusal } from './refusals';
 import { resourceIdOf, upsertSourceRef } from '../database/sourceRefs';
 import { addLineageEdges } from '../database/lineage';
 import type { Integrations } from './Integrations';
@@ -102,7 +102,7 @@ export class RegistrySync {
     } while (token);
 
     // Only the store's write is a refusal; the tool's calls above fail the pass as before.
-    const refused: Array<{ externalId: string; error: unknown }> = [];
+    const refused: NotedRefusal[] = [];
     const stored = await refusals.store('model', model.externalId, () =>
       this.db.transaction(async tx => {
         const modelId = await this.upsertModel(tx, integration, model);
@@ -140,13 +140,7 @@ export class RegistrySync {
         }
       }),
     );
-    // Refusals tells a refused record from a store that is down by asking the database, which
-    // SQLite (one connection) can only answer once the model's transaction has ended.
-    for (const { externalId, error } of refused) {
-      await refusals.store('model-version', externalId, () =>
-        Promise.reject(error),
-      );
-    }
+    await refusals.storeNoted('model-version', refused);
     return stored;
   }
 

@@ -4,6 +4,9 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 // How many refused records a pass names in the log one by one; the rest are only counted.
 const LOGGED_REFUSALS = 10;
 
+/** A record the store refused inside a transaction, judged by Refusals.storeNoted once it ends. */
+export type NotedRefusal = { externalId: string; error: unknown };
+
 /**
  * The records of one sync pass that the store refused (a value its database cannot hold: a name
  * longer than its column, a NaN on SQLite). Each is skipped and logged, and the pass goes on: one
@@ -42,6 +45,20 @@ export class Refusals {
         this.logger.warn(`llm-ops ${this.label} skipped ${reason}`);
       }
       return false;
+    }
+  }
+
+  /**
+   * Judges refusals noted inside a transaction (a version written in a savepoint of its model's or
+   * dataset's transaction), once that transaction has ended: telling a refusal from a store that is
+   * down asks the database, which SQLite (one connection) can only answer then.
+   */
+  async storeNoted(
+    resourceType: string,
+    noted: ReadonlyArray<NotedRefusal>,
+  ): Promise<void> {
+    for (const { externalId, error } of noted) {
+      await this.store(resourceType, externalId, () => Promise.reject(error));
     }
   }
 
