@@ -4,19 +4,29 @@ import type { Request as ExpressRequest } from 'express';
 type Request = ExpressRequest<any, any, any, any, any>;
 import type { AuditorService } from '@backstage/backend-plugin-api';
 import type { JsonObject } from '@backstage/types';
+import type { Knex } from 'knex';
+
+/** What an audited write reports: its event id and its details. */
+export type AuditedEvent = { eventId: string; meta: JsonObject };
+
+/** The id of what a write wrote, found in its result; by default the result's own `id`. */
+export type IdOf<T> = (result: T) => string;
+
+const ownId = (result: unknown) => (result as { id?: string } | undefined)?.id;
 
 /**
- * Runs a mutation inside an auditor event: `<eventId>` succeeds with the result's id or fails
- * with the error, which is then rethrown for the envelope handler.
+ * Runs a mutation inside an auditor event: `<eventId>` succeeds with the written resource's id or
+ * fails with the error, which is then rethrown for the envelope handler.
  */
-export async function audited<T extends { id?: string } | void>(
+export async function audited<T>(
   auditor: AuditorService,
   req: Request,
-  eventId: string,
-  meta: JsonObject,
+  event: AuditedEvent,
   mutation: () => Promise<T>,
+  idOf: IdOf<T> = ownId as IdOf<T>,
 ): Promise<T> {
-  const event = await auditor.createEvent({
+  const { eventId, meta } = event;
+  const auditEvent = await auditor.createEvent({
     eventId,
     request: req,
     severityLevel: 'medium',
@@ -24,15 +34,27 @@ export async function audited<T extends { id?: string } | void>(
   });
   try {
     const result = await mutation();
-    await event.success({
-      meta: {
-        ...meta,
-        id: (result as { id?: string } | undefined)?.id ?? null,
-      },
-    });
+    await auditEvent.success({ meta: { ...meta, id: idOf(result) ?? null } });
     return result;
   } catch (error) {
-    await event.fail({ error: error as Error, meta });
+    await auditEvent.fail({ error: error as Error, meta });
     throw error;
   }
+}
+
+/** A write to the store in one transaction, inside an auditor event (see audited). */
+export function auditedTransaction<T>(
+  ctx: { auditor: AuditorService; db: Knex },
+  req: Request,
+  event: AuditedEvent,
+  write: (tx: Knex.Transaction) => Promise<T>,
+  idOf?: IdOf<T>,
+): Promise<T> {
+  return audited(
+    ctx.auditor,
+    req,
+    event,
+    () => ctx.db.transaction(write),
+    idOf,
+  );
 }

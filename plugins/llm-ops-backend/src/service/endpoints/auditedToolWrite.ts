@@ -29,15 +29,8 @@ export async function answerAuditedToolWrite<T>(
   write: () => Promise<WriteResult<T>>,
   answer: ToolWriteAnswer<T>,
 ): Promise<void> {
-  const result = await audited(
-    ctx.auditor,
-    req,
-    event.eventId,
-    event.meta,
-    async () => {
-      const written = await write();
-      return Object.assign(written, { id: answer.idOf(written.resource) });
-    },
+  const result = await audited(ctx.auditor, req, event, write, written =>
+    answer.idOf(written.resource),
   );
   const { status, body } = writeAnswer(
     result,

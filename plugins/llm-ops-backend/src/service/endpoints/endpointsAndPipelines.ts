@@ -7,7 +7,7 @@ import {
 import type { ApiRouter } from '../types';
 import type { EndpointContext } from '../context';
 import { sendSuccess } from '../envelope';
-import { audited } from '../audit';
+import { auditedTransaction } from '../audit';
 import { answerAuditedToolWrite } from './auditedToolWrite';
 import { idempotentCreate, idempotentToolCreate } from './idempotentCreate';
 import { assetView } from '../views';
@@ -357,40 +357,37 @@ export function bindEndpointAndPipelineEndpoints(
 
   router.patch('/v1/pipelines/:idOrName', async (req, res) => {
     await authorizePipeline(req, pipelinePermissions.update);
-    const view = await audited(
-      ctx.auditor,
-      req,
-      'pipeline-update',
-      { pipeline: req.params.idOrName, fields: Object.keys(req.body) },
-      async () =>
-        pipelineView(
-          await ctx.db.transaction(tx =>
-            pipelines.update(req.params.idOrName, req.body, tx),
-          ),
-        ),
+    const view = pipelineView(
+      await auditedTransaction(
+        ctx,
+        req,
+        {
+          eventId: 'pipeline-update',
+          meta: {
+            pipeline: req.params.idOrName,
+            fields: Object.keys(req.body),
+          },
+        },
+        tx => pipelines.update(req.params.idOrName, req.body, tx),
+        pipeline => pipeline.asset.id,
+      ),
     );
     sendSuccess(res, view, `Pipeline '${view.name}' updated`);
   });
 
   router.delete('/v1/pipelines/:idOrName', async (req, res) => {
     await authorizePipeline(req, pipelinePermissions.delete);
-    const pipeline = await audited(
-      ctx.auditor,
+    const { asset } = await auditedTransaction(
+      ctx,
       req,
-      'pipeline-delete',
-      { pipeline: req.params.idOrName },
-      async () => {
-        const deleted = await ctx.db.transaction(tx =>
-          pipelines.delete(req.params.idOrName, tx),
-        );
-        return { id: deleted.asset.id, name: deleted.asset.name };
+      {
+        eventId: 'pipeline-delete',
+        meta: { pipeline: req.params.idOrName },
       },
+      tx => pipelines.delete(req.params.idOrName, tx),
+      deleted => deleted.asset.id,
     );
-    sendSuccess(
-      res,
-      { id: pipeline.id },
-      `Pipeline '${pipeline.name}' deleted`,
-    );
+    sendSuccess(res, { id: asset.id }, `Pipeline '${asset.name}' deleted`);
   });
 
   // --- pipeline runs -----------------------------------------------------------------------
@@ -447,21 +444,20 @@ export function bindEndpointAndPipelineEndpoints(
 
   router.patch('/v1/pipeline-runs/:runId', async (req, res) => {
     await authorizeRun(req, pipelinePermissions.update);
-    const view = await audited(
-      ctx.auditor,
-      req,
-      'pipeline-run-update',
-      {
-        pipelineRun: req.params.runId,
-        fields: Object.keys(req.body),
-        phase: req.body.phase ?? null,
-      },
-      async () =>
-        pipelineRunView(
-          await ctx.db.transaction(tx =>
-            runs.update(req.params.runId, req.body, tx),
-          ),
-        ),
+    const view = pipelineRunView(
+      await auditedTransaction(
+        ctx,
+        req,
+        {
+          eventId: 'pipeline-run-update',
+          meta: {
+            pipelineRun: req.params.runId,
+            fields: Object.keys(req.body),
+            phase: req.body.phase ?? null,
+          },
+        },
+        tx => runs.update(req.params.runId, req.body, tx),
+      ),
     );
     sendSuccess(res, view, `Pipeline run '${view.name}' is ${view.phase}`);
   });
@@ -496,26 +492,24 @@ export function bindEndpointAndPipelineEndpoints(
   router.post('/v1/pipeline-runs/:runId/links', async (req, res) => {
     await authorizeRun(req, pipelinePermissions.update);
     const body = req.body;
-    const { id, edges } = await audited(
-      ctx.auditor,
+    const edges = await auditedTransaction(
+      ctx,
       req,
-      'pipeline-run-link',
       {
-        pipelineRun: req.params.runId,
-        ran: body.ran ?? [],
-        used: body.used ?? [],
-        produced: body.produced ?? [],
+        eventId: 'pipeline-run-link',
+        meta: {
+          pipelineRun: req.params.runId,
+          ran: body.ran ?? [],
+          used: body.used ?? [],
+          produced: body.produced ?? [],
+        },
       },
-      async () => ({
-        id: req.params.runId,
-        edges: await ctx.db.transaction(tx =>
-          runs.link(req.params.runId, body, tx),
-        ),
-      }),
+      tx => runs.link(req.params.runId, body, tx),
+      () => req.params.runId,
     );
     sendSuccess(
       res,
-      { pipelineRunId: id, edges },
+      { pipelineRunId: req.params.runId, edges },
       `${edges.length} lineage edge(s) leave the pipeline run`,
     );
   });

@@ -36,8 +36,7 @@ export async function idempotentCreate(
     req,
     principalOf(credentials),
     req.header('idempotency-key'),
-    tx =>
-      audited(ctx.auditor, req, event.eventId, event.meta, () => mutation(tx)),
+    tx => audited(ctx.auditor, req, event, () => mutation(tx)),
   );
 }
 
@@ -60,9 +59,6 @@ export async function idempotentToolCreate(
     req,
     principalOf(credentials),
     req.header('idempotency-key'),
-    commit =>
-      audited(ctx.auditor, req, event.eventId, event.meta, () =>
-        create(commit),
-      ),
+    commit => audited(ctx.auditor, req, event, () => create(commit)),
   );
 }

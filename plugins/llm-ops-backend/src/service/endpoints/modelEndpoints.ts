@@ -1,7 +1,7 @@
 import type { ApiRouter } from '../types';
 import type { EndpointContext } from '../context';
 import { sendSuccess } from '../envelope';
-import { audited } from '../audit';
+import { auditedTransaction } from '../audit';
 import { assetView } from '../views';
 import {
   ModelStore,
@@ -67,23 +67,23 @@ export function bindModelEndpoints(router: ApiRouter, ctx: EndpointContext) {
 
   router.patch('/v1/models/:idOrName/versions/:version', async (req, res) => {
     await authorize(req, permissions.update);
-    const version = await audited(
-      ctx.auditor,
+    const version = await auditedTransaction(
+      ctx,
       req,
-      'model-version-update',
       {
-        model: req.params.idOrName,
-        version: req.params.version,
-        fields: Object.keys(req.body),
+        eventId: 'model-version-update',
+        meta: {
+          model: req.params.idOrName,
+          version: req.params.version,
+          fields: Object.keys(req.body),
+        },
       },
-      () =>
-        ctx.db.transaction(tx =>
-          models.updateVersion(
-            req.params.idOrName,
-            req.params.version,
-            req.body,
-            tx,
-          ),
+      tx =>
+        models.updateVersion(
+          req.params.idOrName,
+          req.params.version,
+          req.body,
+          tx,
         ),
     );
     sendSuccess(
@@ -110,23 +110,23 @@ export function bindModelEndpoints(router: ApiRouter, ctx: EndpointContext) {
 
   router.put('/v1/models/:idOrName/aliases/:alias', async (req, res) => {
     await authorize(req, permissions.update);
-    const version = await audited(
-      ctx.auditor,
+    const version = await auditedTransaction(
+      ctx,
       req,
-      'model-alias-set',
       {
-        model: req.params.idOrName,
-        alias: req.params.alias,
-        version: req.body.version,
+        eventId: 'model-alias-set',
+        meta: {
+          model: req.params.idOrName,
+          alias: req.params.alias,
+          version: req.body.version,
+        },
       },
-      () =>
-        ctx.db.transaction(tx =>
-          models.setAlias(
-            req.params.idOrName,
-            req.params.alias,
-            req.body.version,
-            tx,
-          ),
+      tx =>
+        models.setAlias(
+          req.params.idOrName,
+          req.params.alias,
+          req.body.version,
+          tx,
         ),
     );
     sendSuccess(
@@ -138,17 +138,15 @@ export function bindModelEndpoints(router: ApiRouter, ctx: EndpointContext) {
 
   router.delete('/v1/models/:idOrName/aliases/:alias', async (req, res) => {
     await authorize(req, permissions.update);
-    const removed = await audited(
-      ctx.auditor,
+    const removed = await auditedTransaction(
+      ctx,
       req,
-      'model-alias-delete',
-      { model: req.params.idOrName, alias: req.params.alias },
-      async () => {
-        const result = await ctx.db.transaction(tx =>
-          models.deleteAlias(req.params.idOrName, req.params.alias, tx),
-        );
-        return { id: result.model.id, ...result };
+      {
+        eventId: 'model-alias-delete',
+        meta: { model: req.params.idOrName, alias: req.params.alias },
       },
+      tx => models.deleteAlias(req.params.idOrName, req.params.alias, tx),
+      result => result.model.id,
     );
     sendSuccess(
       res,

@@ -7,6 +7,7 @@ import {
   specCheckedClient,
   type SpecCheckedClient,
 } from '../../__testUtils__/specCheckedClient';
+import { auditedIds } from '../../__testUtils__/auditedIds';
 
 jest.setTimeout(60_000);
 
@@ -553,12 +554,14 @@ describe.each(databases.eachSupportedId())('models API on %s', databaseId => {
   it('audits every mutation', async () => {
     const { api, auditor, knex } = await setup();
     const runId = await insertRun(knex);
-    await api.post(base, { name: 'audited' });
+    const model = (await api.post(base, { name: 'audited' })).body.data;
     await api.patch(`${base}/audited`, { description: 'x' });
-    await api.post(`${base}/audited/versions`, {
-      artifactUri: 's3://a',
-      sourceRunId: runId,
-    });
+    const version = (
+      await api.post(`${base}/audited/versions`, {
+        artifactUri: 's3://a',
+        sourceRunId: runId,
+      })
+    ).body.data;
     await api.patch(`${base}/audited/versions/1`, { description: 'y' });
     await api.put(`${base}/audited/aliases/champion`, { version: '1' });
     await api.delete(`${base}/audited/aliases/champion`);
@@ -588,6 +591,18 @@ describe.each(databases.eachSupportedId())('models API on %s', databaseId => {
       sourceRunId: runId,
     });
     expect(events[4][1]).toMatchObject({ alias: 'champion', version: '1' });
+    // Each success names what it wrote; the create from an unknown run failed.
+    expect(await auditedIds(auditor)).toEqual([
+      model.id,
+      model.id,
+      version.id,
+      version.id,
+      version.id,
+      model.id,
+      version.id,
+      'failed',
+      model.id,
+    ]);
   });
 
   it('replays a create retried with the same Idempotency-Key', async () => {

@@ -4,6 +4,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { createTestDatabases } from '../../__testUtils__/realServices';
 import { startLlmOpsBackend } from '../../__testUtils__/testBackend';
 import { specCheckedClient } from '../../__testUtils__/specCheckedClient';
+import { auditedIds } from '../../__testUtils__/auditedIds';
 
 jest.setTimeout(60_000);
 
@@ -466,7 +467,7 @@ describe.each(databases.eachSupportedId())(
 
     it('audits every mutation', async () => {
       const { api, auditor } = await setup();
-      await api.post(base, trainPipeline);
+      const pipeline = (await api.post(base, trainPipeline)).body.data;
       await api.patch(`${base}/train`, { description: 'x' });
       const { id } = (await api.post(`${base}/train/runs`, {})).body.data;
       await api.patch(`${runsBase}/${id}`, { phase: 'Running' });
@@ -482,6 +483,15 @@ describe.each(databases.eachSupportedId())(
         'pipeline-run-update',
         'pipeline-run-link',
         'pipeline-delete',
+      ]);
+      // Each success names what it wrote: the pipeline, or the pipeline run.
+      expect(await auditedIds(auditor)).toEqual([
+        pipeline.id,
+        pipeline.id,
+        id,
+        id,
+        id,
+        pipeline.id,
       ]);
     });
 

@@ -2,7 +2,7 @@ import { llmOpsPermissionsByResource } from '@llm-ops/backstage-plugin-llm-ops-c
 import type { ApiRouter } from '../types';
 import type { EndpointContext } from '../context';
 import { sendSuccess } from '../envelope';
-import { audited } from '../audit';
+import { auditedTransaction } from '../audit';
 import { answerAuditedToolWrite } from './auditedToolWrite';
 import { idempotentToolCreate } from './idempotentCreate';
 import { writeAnswer } from '../writeAnswers';
@@ -251,20 +251,14 @@ export function bindRunEndpoints(router: ApiRouter, ctx: EndpointContext) {
 
   router.post('/v1/runs/:runId/inputs', async (req, res) => {
     await ctx.access.authorize(req, permissions.update);
-    const run = await audited(
-      ctx.auditor,
+    const run = await auditedTransaction(
+      ctx,
       req,
-      'run-inputs',
-      { run: req.params.runId },
-      () =>
-        ctx.db.transaction(async tx => {
-          await runs.addInputs(
-            req.params.runId,
-            req.body.datasetVersionIds,
-            tx,
-          );
-          return runs.get(req.params.runId, tx);
-        }),
+      { eventId: 'run-inputs', meta: { run: req.params.runId } },
+      async tx => {
+        await runs.addInputs(req.params.runId, req.body.datasetVersionIds, tx);
+        return runs.get(req.params.runId, tx);
+      },
     );
     sendSuccess(res, runView(run), `Run '${run.name}' inputs recorded`);
   });

@@ -3,7 +3,7 @@ import type { JsonObject } from '@backstage/types';
 import { llmOpsPermissionsByResource } from '@llm-ops/backstage-plugin-llm-ops-common';
 import type { EndpointContext } from '../context';
 import { sendSuccess } from '../envelope';
-import { audited } from '../audit';
+import { auditedTransaction } from '../audit';
 import { assetAuthorizer, visibleAssets } from '../../permissions/assetAccess';
 import type { Asset, AssetStore } from '../../database/AssetStore';
 import type { Version } from '../../database/VersionStore';
@@ -116,27 +116,25 @@ export function versionedAssetHandlers<
 
   const update: Handler = async (req, res) => {
     await authorize(req, permissions.update);
-    const asset = await audited(
-      ctx.auditor,
+    const asset = await auditedTransaction(
+      ctx,
       req,
-      `${kind}-update`,
-      { ...assetRef(req), fields: Object.keys(req.body) },
-      () =>
-        ctx.db.transaction(tx =>
-          store.update(req.params.idOrName, req.body, tx),
-        ),
+      {
+        eventId: `${kind}-update`,
+        meta: { ...assetRef(req), fields: Object.keys(req.body) },
+      },
+      tx => store.update(req.params.idOrName, req.body, tx),
     );
     sendSuccess(res, assetView(asset), `${title} '${asset.name}' updated`);
   };
 
   const remove: Handler = async (req, res) => {
     await authorize(req, permissions.delete);
-    const asset = await audited(
-      ctx.auditor,
+    const asset = await auditedTransaction(
+      ctx,
       req,
-      `${kind}-delete`,
-      assetRef(req),
-      () => ctx.db.transaction(tx => store.delete(req.params.idOrName, tx)),
+      { eventId: `${kind}-delete`, meta: assetRef(req) },
+      tx => store.delete(req.params.idOrName, tx),
     );
     sendSuccess(
       res,
@@ -202,15 +200,14 @@ export function versionedAssetHandlers<
 
   const deleteVersion: Handler = async (req, res) => {
     await authorize(req, permissions.delete);
-    const version = await audited(
-      ctx.auditor,
+    const version = await auditedTransaction(
+      ctx,
       req,
-      `${kind}-version-delete`,
-      { ...assetRef(req), version: req.params.version },
-      () =>
-        ctx.db.transaction(tx =>
-          store.deleteVersion(req.params.idOrName, req.params.version, tx),
-        ),
+      {
+        eventId: `${kind}-version-delete`,
+        meta: { ...assetRef(req), version: req.params.version },
+      },
+      tx => store.deleteVersion(req.params.idOrName, req.params.version, tx),
     );
     sendSuccess(res, { id: version.id }, `${describeVersion(version)} deleted`);
   };
