@@ -270,39 +270,32 @@ export function bindEndpointAndPipelineEndpoints(
     );
   });
 
-  router.post('/v1/endpoints/:idOrName/promote', async (req, res) => {
-    await authorizeEndpoint(req, llmOpsEndpointPromotePermission);
-    await answerAuditedToolWrite(
-      ctx,
-      req,
-      res,
-      { eventId: 'endpoint-promote', meta: { endpoint: req.params.idOrName } },
-      () => ctx.serving.promote(req.params.idOrName),
-      {
-        idOf: resource => resource.asset.id,
-        view: endpointView,
-        message: resource =>
-          `Canary of endpoint '${resource.asset.name}' promoted`,
-      },
-    );
-  });
-
-  router.post('/v1/endpoints/:idOrName/rollback', async (req, res) => {
-    await authorizeEndpoint(req, llmOpsEndpointPromotePermission);
-    await answerAuditedToolWrite(
-      ctx,
-      req,
-      res,
-      { eventId: 'endpoint-rollback', meta: { endpoint: req.params.idOrName } },
-      () => ctx.serving.rollback(req.params.idOrName),
-      {
-        idOf: resource => resource.asset.id,
-        view: endpointView,
-        message: resource =>
-          `Canary of endpoint '${resource.asset.name}' rolled back`,
-      },
-    );
-  });
+  // The two ends of a canary: promote makes it the whole traffic, rollback removes it.
+  const canaryOutcomes = {
+    promote: 'promoted',
+    rollback: 'rolled back',
+  } as const;
+  for (const action of ['promote', 'rollback'] as const) {
+    router.post(`/v1/endpoints/:idOrName/${action}`, async (req, res) => {
+      await authorizeEndpoint(req, llmOpsEndpointPromotePermission);
+      await answerAuditedToolWrite(
+        ctx,
+        req,
+        res,
+        {
+          eventId: `endpoint-${action}`,
+          meta: { endpoint: req.params.idOrName },
+        },
+        () => ctx.serving[action](req.params.idOrName),
+        {
+          idOf: resource => resource.asset.id,
+          view: endpointView,
+          message: resource =>
+            `Canary of endpoint '${resource.asset.name}' ${canaryOutcomes[action]}`,
+        },
+      );
+    });
+  }
 
   // --- pipelines ---------------------------------------------------------------------------
 
