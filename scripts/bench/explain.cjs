@@ -98,7 +98,7 @@ async function main() {
           maxResults: 100,
         }),
     },
-    { key: 'c1', op: () => history.page(seriesRun, 'loss', 10000) },
+    { key: 'c1', op: () => history.pageJson(seriesRun, 'loss', 10000) },
     { key: 'c2', op: () => history.downsampled(seriesRun, 'loss', 500) },
   ].filter(
     c =>

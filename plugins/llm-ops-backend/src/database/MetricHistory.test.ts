@@ -146,7 +146,103 @@ describe.each(databases.eachSupportedId())(
       });
     });
 
+    // What a client reads from pageJson must be what it read from page(): the same points, the
+    // same count and the same cursors, page after page (on PostgreSQL the database writes it).
+    it.each([1, 7, 500, 2100])(
+      'renders page after page as JSON exactly as page() would be stringified (pageSize=%s)',
+      async pageSize => {
+        let cursor: string | undefined;
+        let pages = 0;
+        do {
+          const page = await history.page(runId, 'loss', pageSize, cursor);
+          const rendered = await history.pageJson(
+            runId,
+            'loss',
+            pageSize,
+            cursor,
+          );
+          expect(JSON.parse(rendered.pointsJson)).toEqual(
+            JSON.parse(JSON.stringify(page.points)),
+          );
+          expect(rendered.count).toBe(page.points.length);
+          expect(rendered.nextCursor).toBe(page.nextCursor);
+          cursor = page.nextCursor ?? undefined;
+          pages += 1;
+        } while (cursor && pages < 20);
+        expect(pages).toBe(Math.min(20, Math.ceil(points.length / pageSize)));
+      },
+    );
+
+    it('renders an empty series and refuses an unknown run, as page() does', async () => {
+      expect(await history.pageJson(runId, 'never-logged', 10)).toEqual({
+        pointsJson: '[]',
+        count: 0,
+        nextCursor: null,
+      });
+      const unknown = '00000000-0000-4000-8000-000000000000';
+      await expect(history.pageJson(unknown, 'loss', 10)).rejects.toThrow(
+        `No run with id '${unknown}'`,
+      );
+    });
+
     if (databaseId.startsWith('POSTGRES')) {
+      // Doubles PostgreSQL spells its own way, and the ones JSON has no spelling for. A database
+      // rounding to 15 digits (extra_float_digits = 0) would fail on the first three.
+      it('renders doubles exactly, and NaN, infinities and -0 as JSON.stringify does', async () => {
+        const values = [
+          0.1 + 0.2,
+          1 / 3,
+          5e-324,
+          1.7976931348623157e308,
+          -1e-7,
+          1e21,
+          Number.NaN,
+          Infinity,
+          -Infinity,
+          -0,
+        ];
+        const tricky = values.map((value, i) => ({
+          run_id: runId,
+          key: 'tricky',
+          step: i,
+          timestamp: 2 ** 53 - 1,
+          // node-postgres sends -0 as '0': spell it for the database.
+          value: Object.is(value, -0) ? knex.raw(`'-0'::float8`) : value,
+        }));
+        await knex('metric_points').insert(tricky);
+        const rendered = await history.pageJson(runId, 'tricky', 100);
+        const page = await history.page(runId, 'tricky', 100);
+        expect(page.points.map(p => p.value)).toEqual(values);
+        expect(JSON.parse(rendered.pointsJson)).toEqual(
+          JSON.parse(JSON.stringify(page.points)),
+        );
+        expect(JSON.parse(rendered.pointsJson)[9].value).toBe(0);
+        expect(Object.is(JSON.parse(rendered.pointsJson)[9].value, -0)).toBe(
+          false,
+        );
+        // A page that ends on such a value continues where page() continues it.
+        for (const pageSize of [1, 3]) {
+          let cursor: string | undefined;
+          let seen = 0;
+          do {
+            const one = await history.page(runId, 'tricky', pageSize, cursor);
+            const text = await history.pageJson(
+              runId,
+              'tricky',
+              pageSize,
+              cursor,
+            );
+            expect(text.nextCursor).toBe(one.nextCursor);
+            expect(JSON.parse(text.pointsJson)).toEqual(
+              JSON.parse(JSON.stringify(one.points)),
+            );
+            seen += text.count;
+            cursor = one.nextCursor ?? undefined;
+          } while (cursor);
+          expect(seen).toBe(values.length);
+        }
+      });
+
       it('gives the same points with the grouped query as with the window query', async () => {
         const lo = 3;
         for (const width of [1, 7, 40, 1000, 10_000]) {

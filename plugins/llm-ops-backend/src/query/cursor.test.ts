@@ -258,6 +258,19 @@ describe.each(databases.eachSupportedId())(
       }
     });
 
+    it('takes NaN only for a float column, where it is a value', () => {
+      const columns = [
+        { ...column('score', 'asc'), float: true },
+        column('id', 'asc', false),
+      ];
+      expect(() =>
+        applyKeyset(knex('experiments'), columns, [NaN, 'exp-01']),
+      ).not.toThrow();
+      expect(
+        errorOf(() => applyKeyset(knex('experiments'), columns, ['x', NaN])),
+      ).toMatchObject({ name: 'InputError', field: 'cursor' });
+    });
+
     it('binds cursor values as parameters', () => {
       const qb = applyKeyset(
         knex('experiments'),

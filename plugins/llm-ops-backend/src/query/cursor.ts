@@ -12,6 +12,11 @@ export type KeysetColumn = {
   direction: 'asc' | 'desc';
   /** NULLs sort last in both directions; say false only for NOT NULL columns. */
   nullable?: boolean;
+  /**
+   * A double precision column: NaN is one of its values (PostgreSQL stores it and sorts it above
+   * every number, MLflow logs it for a diverged loss), so a page may end on it.
+   */
+  float?: boolean;
 };
 
 type Payload = { v: number; k: unknown[]; s?: string };
@@ -131,7 +136,8 @@ function checkKeyValue(value: unknown, column: KeysetColumn): void {
       : value instanceof Date ||
         typeof value === 'string' ||
         typeof value === 'boolean' ||
-        (typeof value === 'number' && !Number.isNaN(value));
+        (typeof value === 'number' &&
+          (!Number.isNaN(value) || column.float === true));
   if (!ok) throw malformed();
 }
 

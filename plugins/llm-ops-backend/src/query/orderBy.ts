@@ -115,6 +115,7 @@ export function planRunOrder(
         direction,
         nullable: true,
         numeric: term.entity === 'metric',
+        float: term.entity === 'metric',
       });
     }
   });

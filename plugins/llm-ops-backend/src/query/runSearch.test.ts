@@ -308,3 +308,57 @@ describe.each(databases.eachSupportedId())(
     });
   },
 );
+
+// MLflow logs NaN (a diverged loss) and PostgreSQL keeps it, sorted above every number; SQLite
+// cannot store it. A page that ends on a NaN must hand out a cursor its next page accepts.
+describe.each(
+  databases.eachSupportedId().filter(([id]) => id.startsWith('POSTGRES')),
+)('searchRuns ordered by a metric holding NaN on %s', databaseId => {
+  let knex: Knex;
+  let live: FixtureRun[];
+
+  beforeAll(async () => {
+    knex = await databases.init(databaseId);
+    const runs = buildFixtureRuns().map((run, i) =>
+      i % 5 === 1
+        ? { ...run, metrics: { ...run.metrics, accuracy: NaN } }
+        : run,
+    );
+    await createRunTables(knex);
+    await insertFixtureRuns(knex, runs);
+    live = runs.filter(r => !r.deleted);
+  });
+
+  it.each(['asc', 'desc'] as const)(
+    'pages through NaN values (%s), one run a page',
+    async direction => {
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < 100; page++) {
+        const result = await searchRuns(knex, {
+          orderBy: [`metrics.accuracy ${direction}`],
+          maxResults: 1,
+          cursor,
+        });
+        ids.push(...result.runs.map(r => r.id));
+        if (!result.nextCursor) break;
+        cursor = result.nextCursor;
+      }
+      expect([...ids].sort()).toEqual(live.map(r => r.id).sort());
+      const nan = live
+        .filter(r => Number.isNaN(r.metrics.accuracy))
+        .map(r => r.id)
+        .sort();
+      expect(nan.length).toBeGreaterThan(2);
+      // NaN sorts above every number: last of the values ascending (before the runs without
+      // the metric, NULLs last), first descending.
+      const nanPositions = nan.map(id => ids.indexOf(id)).sort((a, b) => a - b);
+      const withMetric = live.filter(r => r.metrics.accuracy !== undefined);
+      expect(nanPositions).toEqual(
+        direction === 'desc'
+          ? nan.map((_, i) => i)
+          : nan.map((_, i) => withMetric.length - nan.length + i),
+      );
+    },
+  );
+});

@@ -22,6 +22,28 @@ export function sendSuccess<T>(
     .json({ status: 'success', message, data } satisfies Envelope<T>);
 }
 
+/**
+ * sendSuccess for data with one field already written as JSON text (a metric history page the
+ * database rendered): the text goes into the body as it is, never parsed and serialised again.
+ */
+export function sendSuccessWithRendered(
+  res: Response,
+  data: Record<string, unknown>,
+  rendered: { field: string; json: string },
+  message: string,
+): void {
+  const envelope = JSON.stringify({ status: 'success', message, data });
+  // `data` is the envelope's last key: reopen it before its closing brace and the envelope's.
+  const open = envelope.slice(0, -2);
+  const separator = open.endsWith('{') ? '' : ',';
+  res
+    .status(200)
+    .type('application/json')
+    .send(
+      `${open}${separator}${JSON.stringify(rendered.field)}:${rendered.json}}}`,
+    );
+}
+
 // @backstage/errors names and the HTTP status each stands for. Anything else is a 500.
 const statusByErrorName: Record<string, number> = {
   InputError: 400,

@@ -1,7 +1,7 @@
 import { llmOpsPermissionsByResource } from '@llm-ops/backstage-plugin-llm-ops-common';
 import type { ApiRouter } from '../types';
 import type { EndpointContext } from '../context';
-import { sendSuccess } from '../envelope';
+import { sendSuccess, sendSuccessWithRendered } from '../envelope';
 import { auditedTransaction } from '../audit';
 import { answerAuditedToolWrite } from './auditedToolWrite';
 import { idempotentToolCreate } from './idempotentCreate';
@@ -230,22 +230,17 @@ export function bindRunEndpoints(router: ApiRouter, ctx: EndpointContext) {
       );
       return;
     }
-    const page = await history.page(
+    const page = await history.pageJson(
       runId,
       key,
       req.query.pageSize ?? DEFAULT_HISTORY_PAGE,
       req.query.cursor,
     );
-    sendSuccess(
+    sendSuccessWithRendered(
       res,
-      {
-        runId,
-        key,
-        points: page.points,
-        nextCursor: page.nextCursor,
-        downsampled: false,
-      },
-      `${page.points.length} point(s) of '${key}'`,
+      { runId, key, nextCursor: page.nextCursor, downsampled: false },
+      { field: 'points', json: page.pointsJson },
+      `${page.count} point(s) of '${key}'`,
     );
   });
 
