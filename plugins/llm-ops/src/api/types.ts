@@ -58,7 +58,12 @@ export type RunStatus =
   | 'KILLED';
 
 /** @public */
-export type RunMetric = { value: number; step: number; timestamp: number };
+/** `value` is null where the metric is NaN or infinite (MLflow logs NaN; JSON cannot carry it). */
+export type RunMetric = {
+  value: number | null;
+  step: number;
+  timestamp: number;
+};
 
 /** @public */
 export type Run = {
@@ -80,7 +85,8 @@ export type Run = {
 };
 
 /** @public */
-export type MetricPoint = { step: number; timestamp: number; value: number };
+/** `value` is null where the point is NaN or infinite, as in RunMetric. */
+export type MetricPoint = { step: number; timestamp: number; value: number | null };
 
 /** GET /v1/runs/{runId}/metrics/{key}/history. @public */
 export type MetricHistory = {

@@ -123,6 +123,56 @@ describe.each(databases.eachSupportedId())('runs API on %s', databaseId => {
     expect(steps).toEqual([...steps].sort((a, b) => a - b));
   });
 
+  // MLflow logs NaN (a diverged loss) and the sync keeps it on PostgreSQL; JSON has no number
+  // for it. The run, its history raw and downsampled say null, as the spec allows.
+  if (databaseId.startsWith('POSTGRES')) {
+    it('answers NaN and infinite metric values as null', async () => {
+      const { api, knex } = await setup();
+      const run = await createRun(api);
+      const series = [1, Number.NaN, Infinity, 0.5, 0.25, 2];
+      await knex('metric_points').insert(
+        series.map((value, step) => ({
+          run_id: run.id,
+          key: 'loss',
+          step,
+          timestamp: 1_000 + step,
+          value,
+        })),
+      );
+      await knex('run_latest_metrics').insert({
+        run_id: run.id,
+        experiment_id: run.experimentId,
+        key: 'loss',
+        value: Number.NaN,
+        step: 1,
+        timestamp: 1_001,
+      });
+      const got = await api.get(`${v1}/runs/${run.id}`);
+      expect(got.body.data.metrics.loss.value).toBeNull();
+      // Downsampled to 4: one bucket, whose highest value is NaN (PostgreSQL sorts it above
+      // every number) and lowest 0.25, plus both ends.
+      for (const query of ['pageSize=2', 'maxPoints=4']) {
+        const values: unknown[] = [];
+        let cursor: string | null = null;
+        do {
+          const page: any = await api.get(
+            `${v1}/runs/${run.id}/metrics/loss/history?${query}${
+              cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''
+            }`,
+          );
+          expect(page.status).toBe(200);
+          values.push(...page.body.data.points.map((p: any) => p.value));
+          cursor = page.body.data.nextCursor;
+        } while (cursor);
+        expect(values).toEqual(
+          query === 'pageSize=2'
+            ? [1, null, null, 0.5, 0.25, 2]
+            : [1, null, 0.25, 2],
+        );
+      }
+    });
+  }
+
   it('downsamples a long series on the server keeping extremes, first and last', async () => {
     const { api } = await setup();
     const run = await createRun(api);

@@ -23,6 +23,21 @@ describe('ParallelCoordinates', () => {
     expect(axis.ticks.map(t => t.label)).toEqual(['0.01', '0.1']);
   });
 
+  // The API sends a NaN metric (MLflow logs them for a diverged loss) as null.
+  it('leaves a NaN metric (null) off the axis, as a run without the metric', () => {
+    const withNaN = [
+      ...runs,
+      makeRun('d', {
+        metrics: { acc: { ...metric(0), value: null } },
+      }),
+    ];
+    const axis = buildAxis(withNaN, 'metrics.acc');
+    expect(axis.position(withNaN[3])).toBeUndefined();
+    expect(axis.position(withNaN[1])).toBe(0);
+    expect(axis.position(withNaN[0])).toBe(1);
+    expect(axis.ticks.map(t => t.label)).toEqual(['0.8', '0.9']);
+  });
+
   it('spreads categorical values over the axis', () => {
     const axis = buildAxis(runs, 'params.opt');
     expect(axis.ticks.map(t => t.label)).toEqual(['adam', 'sgd']);

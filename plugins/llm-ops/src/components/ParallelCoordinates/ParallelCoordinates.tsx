@@ -11,7 +11,8 @@ export function valueOf(run: Run, axis: string): string | number | undefined {
   const dot = axis.indexOf('.');
   const kind = axis.slice(0, dot);
   const key = axis.slice(dot + 1);
-  if (kind === 'metrics') return run.metrics[key]?.value;
+  // A NaN metric (null) has no place on an axis: like a run without the metric.
+  if (kind === 'metrics') return run.metrics[key]?.value ?? undefined;
   if (kind === 'params') return run.params[key];
   if (kind === 'tags') return run.tags[key];
   return undefined;

@@ -62,7 +62,7 @@ export function comparisonRows(runs: Run[]): Row[] {
         'Metrics',
         k,
         runs.map(r => metricValue(r.metrics[k]?.value)),
-        runs.map(r => r.metrics[k]?.value),
+        runs.map(r => r.metrics[k]?.value ?? undefined),
       ),
     ),
   ];

@@ -604,6 +604,9 @@ export const spec = {
         properties: {
           value: {
             type: 'number',
+            nullable: true,
+            description:
+              'null where the value is NaN or infinite: MLflow logs NaN (a diverged loss, for example) and JSON has no number for it.',
           },
           step: {
             type: 'integer',
@@ -964,6 +967,9 @@ export const spec = {
                 },
                 value: {
                   type: 'number',
+                  nullable: true,
+                  description:
+                    'null where the value is NaN or infinite (as in RunMetric).',
                 },
               },
             },

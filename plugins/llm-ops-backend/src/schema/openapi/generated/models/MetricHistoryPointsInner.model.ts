@@ -10,5 +10,8 @@
 export interface MetricHistoryPointsInner {
   step: number;
   timestamp: number;
-  value: number;
+  /**
+   * null where the value is NaN or infinite (as in RunMetric).
+   */
+  value: number | null;
 }

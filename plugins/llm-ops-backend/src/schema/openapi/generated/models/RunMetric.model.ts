@@ -8,7 +8,10 @@
  * @public
  */
 export interface RunMetric {
-  value: number;
+  /**
+   * null where the value is NaN or infinite: MLflow logs NaN (a diverged loss, for example) and JSON has no number for it.
+   */
+  value: number | null;
   step: number;
   /**
    * Milliseconds since the epoch.
