@@ -86,7 +86,11 @@ export type Run = {
 
 /** @public */
 /** `value` is null where the point is NaN or infinite, as in RunMetric. */
-export type MetricPoint = { step: number; timestamp: number; value: number | null };
+export type MetricPoint = {
+  step: number;
+  timestamp: number;
+  value: number | null;
+};
 
 /** GET /v1/runs/{runId}/metrics/{key}/history. @public */
 export type MetricHistory = {
