@@ -64,6 +64,7 @@ const counts = (
       (select count(*) from run_tags) as run_tags,
       (select count(*) from run_latest_metrics) as run_latest_metrics,
       (select count(*) from metric_points) as metric_points,
+      (select count(*) from metric_blocks) as metric_blocks,
       (select count(*) from assets where kind = 'dataset') as datasets,
       (select count(*) from versions) as versions,
       (select count(*) from assets where kind = 'endpoint') as endpoints,
@@ -293,6 +294,11 @@ ${markdownTable(
       `${n(SCALE.seriesRuns)} runs x ${n(
         SCALE.pointsPerSeries,
       )} points of \`loss\`, appended in interleaved 500-point batches`,
+    ],
+    [
+      'metric_blocks',
+      n(counts.metric_blocks),
+      'lowest and highest point of each series per block of 4 steps (what downsampling reads)',
     ],
     [
       'datasets (assets) / versions',

@@ -303,6 +303,7 @@ async function seed() {
     'run_tags',
     'run_latest_metrics',
     'metric_points',
+    'metric_blocks',
     'versions',
   ];
   const rebuild = await step('drop keys and indexes of the bulk tables', () =>
@@ -494,6 +495,23 @@ async function seed() {
         );
       }
     },
+  );
+
+  // What RunStore.logBatch keeps beside the points (src/database/metricBlocks.ts): each
+  // series' lowest and highest point per block of 4 steps, in the order the 500-point batches
+  // above would have written them (125 blocks of one run, then the next run's).
+  await step('metric_blocks: lowest and highest point per 4 steps', () =>
+    db.query(
+      `insert into metric_blocks (run_id, key, block, lo_value, lo_step, lo_timestamp,
+                                  hi_value, hi_step, hi_timestamp)
+       select run_id, key, block, lo[1], lo[2]::bigint, lo[3]::bigint,
+              hi[1], (-hi[2])::bigint, (-hi[3])::bigint
+       from (select run_id, key, step >> 2 as block,
+                    min(array[value, step::float8, timestamp::float8]) as lo,
+                    max(array[value, -step::float8, -timestamp::float8]) as hi
+             from metric_points group by 1, 2, 3) b
+       order by block / 125, run_id, block`,
+    ),
   );
 
   await step(

@@ -1,6 +1,12 @@
 import type { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/realServices';
 import { AssetStore } from './AssetStore';
+import {
+  fromBlocks,
+  fromPoints,
+  groupedExtremes,
+  windowExtremes,
+} from './extremesQueries';
 import { MetricHistory, type MetricPoint } from './MetricHistory';
 import { migrationsDir } from './migrate';
 import { RunStore } from './RunStore';
@@ -13,7 +19,8 @@ const byPoint = (x: MetricPoint, y: MetricPoint) =>
   x.step - y.step || x.timestamp - y.timestamp || x.value - y.value;
 
 /**
- * What downsampled() promises, in plain JS: buckets of `width` steps from the first step; per
+ * What downsampled() promises, in plain JS: buckets of `width` steps from the first step, or,
+ * when that is 8 blocks of 4 steps or more, of whole blocks from the first step's block; per
  * bucket the lowest and the highest value (ties: earliest step, then timestamp), plus the first
  * and last point in (step, timestamp, value) order; sorted the same way, each point once.
  */
@@ -23,12 +30,18 @@ function reference(points: MetricPoint[], maxPoints: number): MetricPoint[] {
   const hi = Math.max(...sorted.map(p => p.step));
   const buckets = Math.max(1, Math.floor((maxPoints - 2) / 2));
   const width = Math.max(1, Math.ceil((hi - lo + 1) / buckets));
+  const block = (step: number) => Math.floor(step / 4);
+  const blockWidth = Math.ceil((block(hi) - block(lo) + 1) / buckets);
+  const bucketOf = (step: number) =>
+    width >= 32
+      ? Math.floor((block(step) - block(lo)) / blockWidth)
+      : Math.floor((step - lo) / width);
   const earlier = (x: MetricPoint, y: MetricPoint) =>
     x.step - y.step || x.timestamp - y.timestamp;
   const kept = new Set<MetricPoint>([sorted[0], sorted[sorted.length - 1]]);
   const extremes = new Map<number, { min: MetricPoint; max: MetricPoint }>();
   for (const p of sorted) {
-    const bucket = Math.floor((p.step - lo) / width);
+    const bucket = bucketOf(p.step);
     const e = extremes.get(bucket);
     if (!e) {
       extremes.set(bucket, { min: p, max: p });
@@ -243,14 +256,19 @@ describe.each(databases.eachSupportedId())(
         }
       });
 
-      it('gives the same points with the grouped query as with the window query', async () => {
-        const lo = 3;
-        for (const width of [1, 7, 40, 1000, 10_000]) {
-          const bucketing = { runId, key: 'loss', lo, width };
-          const grouped = await (history as any).groupedExtremes(bucketing);
-          const windowed = await (history as any).windowExtremes(bucketing);
-          expect(grouped.length).toBeGreaterThan(1);
-          expect(grouped).toEqual(windowed);
+      it('gives the same points with the grouped query as with the window query, from points and from blocks', async () => {
+        const cases = [
+          { source: fromPoints, lo: 3, widths: [1, 7, 40, 1000, 10_000] },
+          { source: fromBlocks, lo: 0, widths: [1, 3, 10, 250, 5000] },
+        ];
+        for (const { source, lo, widths } of cases) {
+          for (const width of widths) {
+            const bucketing = { runId, key: 'loss', source, lo, width };
+            const grouped = await groupedExtremes(knex, bucketing);
+            const windowed = await windowExtremes(knex, bucketing);
+            expect(grouped.length).toBeGreaterThan(1);
+            expect(grouped).toEqual(windowed);
+          }
         }
       });
     }

@@ -9,6 +9,14 @@ import {
   type KeysetColumn,
 } from '../query';
 import { toMillis } from './conversions';
+import {
+  fromBlocks,
+  fromPoints,
+  groupedExtremes,
+  windowExtremes,
+  type Bucketing,
+} from './extremesQueries';
+import { blockOf, METRIC_BLOCK_STEPS } from './metricBlocks';
 import { finishRenderedPoints, pointsTextAggregate } from './renderedPoints';
 
 export type MetricPoint = { step: number; timestamp: number; value: number };
@@ -20,8 +28,40 @@ export type RenderedPage = {
   nextCursor: string | null;
 };
 
-/** One series split into buckets of `width` steps from step `lo`. */
-type Bucketing = { runId: string; key: string; lo: number; width: number };
+/**
+ * Below this many blocks a bucket, buckets are made of steps: rounding a bucket up to whole
+ * blocks would lose more than about an eighth of the resolution asked for.
+ */
+const MIN_BLOCKS_PER_BUCKET = 8;
+
+/**
+ * The buckets for at most maxPoints points: (maxPoints - 2) / 2 of them, as each keeps two
+ * points and the series' ends two more. `width` steps each from the first step; when that is
+ * MIN_BLOCKS_PER_BUCKET blocks or more, whole blocks instead (at most one block wider), read
+ * from metric_blocks: for a 10,000-step series downsampled to 500 points, 2,500 rows instead of
+ * 10,000.
+ */
+export function bucketsFor(
+  runId: string,
+  key: string,
+  bounds: { lo: number; hi: number },
+  maxPoints: number,
+): Bucketing {
+  const { lo, hi } = bounds;
+  const buckets = Math.max(1, Math.floor((maxPoints - 2) / 2));
+  const width = Math.max(1, Math.ceil((hi - lo + 1) / buckets));
+  if (width < MIN_BLOCKS_PER_BUCKET * METRIC_BLOCK_STEPS) {
+    return { runId, key, source: fromPoints, lo, width };
+  }
+  const [loBlock, hiBlock] = [blockOf(lo), blockOf(hi)];
+  return {
+    runId,
+    key,
+    source: fromBlocks,
+    lo: loBlock,
+    width: Math.ceil((hiBlock - loBlock + 1) / buckets),
+  };
+}
 
 const keyset: KeysetColumn[] = [
   { expr: 'step', direction: 'asc', nullable: false },
@@ -129,7 +169,8 @@ export class MetricHistory {
    * each bucket keeps its lowest and highest value, plus the first and last point of the series
    * (in step, timestamp, value order), so spikes and dips survive. Computed in the database, so
    * a million-point series costs one indexed scan, not a transfer. Ties: the lowest (highest)
-   * value at the earliest step, then timestamp.
+   * value at the earliest step, then timestamp. Buckets wide enough are made of whole blocks
+   * of steps and read from metric_blocks (bucketsFor).
    */
   async downsampled(runId: string, key: string, maxPoints: number) {
     const bounds = await this.bounds(runId, key, maxPoints);
@@ -145,14 +186,11 @@ export class MetricHistory {
         .select('step', 'timestamp', 'value');
       return { points: all.map(toPoint), downsampled: false };
     }
-    const { lo, hi } = bounds;
-    const buckets = Math.max(1, Math.floor((maxPoints - 2) / 2));
-    const width = Math.max(1, Math.ceil((hi - lo + 1) / buckets));
-    const bucketing = { runId, key, lo, width };
+    const bucketing = bucketsFor(runId, key, bounds, maxPoints);
     const rows =
       this.db.client.config.client === 'pg'
-        ? await this.groupedExtremes(bucketing)
-        : await this.windowExtremes(bucketing);
+        ? await groupedExtremes(this.db, bucketing)
+        : await windowExtremes(this.db, bucketing);
     return { points: rows.map(toPoint), downsampled: true };
   }
 
@@ -181,78 +219,5 @@ export class MetricHistory {
       )
       .first();
     return { lo: toMillis(lo), hi: toMillis(hi), count: Number(n ?? 0) };
-  }
-
-  /**
-   * PostgreSQL: one grouped pass over the series. Per bucket, min() / max() of
-   * [value, step, timestamp] arrays pick the lowest / highest point (the steps and timestamps
-   * negated for the highest, so ties go to the earliest point as with the lowest); the first
-   * and last points come from the primary key. Sorting the points four times with window
-   * functions took 4x as long on a 10,000-point series (docs/benchmarks.md). Steps and
-   * timestamps are exact in float8 up to 2^53, beyond what a JS number holds exactly anyway.
-   */
-  private async groupedExtremes(b: Bucketing): Promise<unknown[]> {
-    const series = 'from metric_points where run_id = ? and key = ?';
-    const { rows } = await this.db.raw(
-      `with buckets as (
-         select min(array[value, step::float8, timestamp::float8]) as lo,
-                max(array[value, -step::float8, -timestamp::float8]) as hi
-         ${series}
-         group by (step - cast(? as bigint)) / cast(? as bigint)
-       )
-       select (lo[2])::bigint as step, (lo[3])::bigint as timestamp, lo[1] as value from buckets
-       union select (-hi[2])::bigint, (-hi[3])::bigint, hi[1] from buckets
-       union (select step, timestamp, value ${series}
-              order by step, timestamp, value limit 1)
-       union (select step, timestamp, value ${series}
-              order by step desc, timestamp desc, value desc limit 1)
-       order by step, timestamp, value`,
-      [b.runId, b.key, b.lo, b.width, b.runId, b.key, b.runId, b.key],
-    );
-    return rows;
-  }
-
-  /**
-   * SQLite (>= 3.25) and the reference for the grouped query: window functions rank each
-   * bucket's points by value both ways, and the series' points from both ends. The casts keep
-   * the bucket division integral: SQLite binds JS numbers as REAL.
-   */
-  private async windowExtremes(b: Bucketing): Promise<unknown[]> {
-    const { runId, key, lo, width } = b;
-    return this.db
-      .select('step', 'timestamp', 'value')
-      .from(
-        this.db('metric_points')
-          .where({ run_id: runId, key })
-          .select(
-            'step',
-            'timestamp',
-            'value',
-            this.db.raw(
-              'row_number() over (partition by (step - cast(? as bigint)) / cast(? as bigint) order by value asc, step asc, timestamp asc) as rn_min',
-              [lo, width],
-            ),
-            this.db.raw(
-              'row_number() over (partition by (step - cast(? as bigint)) / cast(? as bigint) order by value desc, step asc, timestamp asc) as rn_max',
-              [lo, width],
-            ),
-            this.db.raw(
-              'row_number() over (order by step asc, timestamp asc, value asc) as rn_first',
-            ),
-            this.db.raw(
-              'row_number() over (order by step desc, timestamp desc, value desc) as rn_last',
-            ),
-          )
-          .as('ranked'),
-      )
-      .where('rn_min', 1)
-      .orWhere('rn_max', 1)
-      .orWhere('rn_first', 1)
-      .orWhere('rn_last', 1)
-      .orderBy([
-        { column: 'step' },
-        { column: 'timestamp' },
-        { column: 'value' },
-      ]);
   }
 }

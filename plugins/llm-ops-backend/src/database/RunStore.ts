@@ -14,6 +14,7 @@ import {
   readJsonColumn,
   sourceColumn,
 } from './embeddedJson';
+import { writeMetricBlocks } from './metricBlocks';
 
 export type RunStatus =
   | 'RUNNING'
@@ -229,6 +230,7 @@ export class RunStore {
         .onConflict(['run_id', 'key', 'step', 'timestamp', 'value'])
         .ignore();
     }
+    await writeMetricBlocks(tx, runId, points);
     await this.updateLatest(tx, run, points);
     await tx('runs').where({ id: runId }).update({ updated_at: now });
   }

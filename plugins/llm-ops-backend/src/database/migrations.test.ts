@@ -100,8 +100,12 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
       'a1',
     );
 
-    // Step down one migration at a time: the pipeline run edge index, the owner-order indexes,
-    // the outbox, the read model.
+    // Step down one migration at a time: the metric blocks (whose filling is tested in
+    // metricBlocks.test.ts), the pipeline run edge index, the owner-order indexes, the outbox,
+    // the read model.
+    expect(await knex.schema.hasTable('metric_blocks')).toBe(true);
+    await knex.migrate.down({ directory: migrationsDir });
+    expect(await knex.schema.hasTable('metric_blocks')).toBe(false);
     const edgeIndex = 'lineage_edges_from_type_idx';
     expect(await indexesOf(knex, 'lineage_edges')).toContain(edgeIndex);
     await knex.migrate.down({ directory: migrationsDir });
@@ -133,6 +137,8 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
     await knex.migrate.up({ directory: migrationsDir });
     await knex.migrate.up({ directory: migrationsDir });
     await knex.migrate.up({ directory: migrationsDir });
+    await knex.migrate.up({ directory: migrationsDir });
+    expect(await knex.schema.hasTable('metric_blocks')).toBe(true);
     expect(await indexesOf(knex, 'lineage_edges')).toContain(edgeIndex);
     for (const table of [...tables, ...outboxTables])
       expect(await knex.schema.hasTable(table)).toBe(true);
