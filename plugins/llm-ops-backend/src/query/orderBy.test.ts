@@ -147,12 +147,14 @@ describe('planRunOrder', () => {
           direction: 'desc',
           nullable: true,
           numeric: true,
+          float: true,
         },
         {
           expr: 'ord1.value',
           direction: 'asc',
           nullable: true,
           numeric: false,
+          float: false,
         },
         {
           expr: 'runs.start_time',
