@@ -186,6 +186,25 @@ describe.each(databases.eachSupportedId())(
       },
     );
 
+    // downsampledJson is downsampled() as the client reads it (on PostgreSQL, written by the
+    // database): from blocks, from points, and whole.
+    it.each([4, 101, 500, 1999, 2041, 2042, 5000])(
+      'renders the downsampled series as JSON exactly as downsampled() would be stringified (maxPoints=%s)',
+      async maxPoints => {
+        const series = await history.downsampled(runId, 'loss', maxPoints);
+        const rendered = await history.downsampledJson(
+          runId,
+          'loss',
+          maxPoints,
+        );
+        expect(JSON.parse(rendered.pointsJson)).toEqual(
+          JSON.parse(JSON.stringify(series.points)),
+        );
+        expect(rendered.count).toBe(series.points.length);
+        expect(rendered.downsampled).toBe(series.downsampled);
+      },
+    );
+
     it('renders an empty series and refuses an unknown run, as page() does', async () => {
       expect(await history.pageJson(runId, 'never-logged', 10)).toEqual({
         pointsJson: '[]',
@@ -196,6 +215,14 @@ describe.each(databases.eachSupportedId())(
       await expect(history.pageJson(unknown, 'loss', 10)).rejects.toThrow(
         `No run with id '${unknown}'`,
       );
+      expect(await history.downsampledJson(runId, 'never-logged', 10)).toEqual({
+        pointsJson: '[]',
+        count: 0,
+        downsampled: false,
+      });
+      await expect(
+        history.downsampledJson(unknown, 'loss', 10),
+      ).rejects.toThrow(`No run with id '${unknown}'`);
     });
 
     if (databaseId.startsWith('POSTGRES')) {

@@ -13,6 +13,7 @@ import {
   fromBlocks,
   fromPoints,
   groupedExtremes,
+  renderedGroupedExtremes,
   windowExtremes,
   type Bucketing,
 } from './extremesQueries';
@@ -192,6 +193,44 @@ export class MetricHistory {
         ? await groupedExtremes(this.db, bucketing)
         : await windowExtremes(this.db, bucketing);
     return { points: rows.map(toPoint), downsampled: true };
+  }
+
+  /**
+   * downsampled(), with the points as the JSON text of the answer, as pageJson() is to page():
+   * on PostgreSQL the database writes it.
+   */
+  async downsampledJson(
+    runId: string,
+    key: string,
+    maxPoints: number,
+  ): Promise<{ pointsJson: string; count: number; downsampled: boolean }> {
+    if (this.db.client.config.client !== 'pg') {
+      const series = await this.downsampled(runId, key, maxPoints);
+      return {
+        pointsJson: JSON.stringify(series.points),
+        count: series.points.length,
+        downsampled: series.downsampled,
+      };
+    }
+    const bounds = await this.bounds(runId, key, maxPoints);
+    if (bounds.count <= maxPoints) {
+      // All of it fits: one page of maxPoints, which also answers an unknown run with a 404.
+      const all = await this.pageJson(runId, key, maxPoints);
+      return {
+        pointsJson: all.pointsJson,
+        count: all.count,
+        downsampled: false,
+      };
+    }
+    const { text, count } = await renderedGroupedExtremes(
+      this.db,
+      bucketsFor(runId, key, bounds, maxPoints),
+    );
+    return {
+      pointsJson: finishRenderedPoints(text, count, count).json,
+      count,
+      downsampled: true,
+    };
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { pointsTextAggregate } from './renderedPoints';
 
 /**
  * The two queries behind a downsampled metric history (MetricHistory.downsampled): per bucket
@@ -68,25 +69,54 @@ export async function groupedExtremes(
   db: Knex,
   b: Bucketing,
 ): Promise<unknown[]> {
-  const { lowest: l, highest: h } = b.source;
+  const { rows } = await db.raw(groupedExtremesSql(b), groupedBindings(b));
+  return rows;
+}
+
+/**
+ * groupedExtremes with the points written as JSON text by the database (renderedPoints.ts):
+ * the kept points in order, and how many. The aggregate takes the rows in the order the
+ * subquery's ORDER BY gives them, as in MetricHistory.pageJson.
+ */
+export async function renderedGroupedExtremes(
+  db: Knex,
+  b: Bucketing,
+): Promise<{ text: string; count: number }> {
   const { rows } = await db.raw(
-    `with buckets as (
+    `select ${pointsTextAggregate} as points_text, count(*) as kept
+     from (${groupedExtremesSql(b)}) as extremes`,
+    groupedBindings(b),
+  );
+  return { text: rows[0].points_text ?? '', count: Number(rows[0].kept) };
+}
+
+function groupedExtremesSql(b: Bucketing): string {
+  const { lowest: l, highest: h } = b.source;
+  return `with buckets as (
        select min(array[${l.value}, ${l.step}::float8, ${
-      l.timestamp
-    }::float8]) as lo,
+    l.timestamp
+  }::float8]) as lo,
               max(array[${h.value}, -${h.step}::float8, -${
-      h.timestamp
-    }::float8]) as hi
+    h.timestamp
+  }::float8]) as hi
        from ${b.source.table} where run_id = ? and key = ?
        group by ${bucketOf(b.source)}
      )
      select (lo[2])::bigint as step, (lo[3])::bigint as timestamp, lo[1] as value from buckets
      union select (-hi[2])::bigint, (-hi[3])::bigint, hi[1] from buckets
-     ${seriesEnds}`,
-    [b.runId, b.key, b.lo, b.width, b.runId, b.key, b.runId, b.key],
-  );
-  return rows;
+     ${seriesEnds}`;
 }
+
+const groupedBindings = (b: Bucketing) => [
+  b.runId,
+  b.key,
+  b.lo,
+  b.width,
+  b.runId,
+  b.key,
+  b.runId,
+  b.key,
+];
 
 /**
  * SQLite (>= 3.25), and the reference the grouped query is tested against: window functions

@@ -216,17 +216,16 @@ export function bindRunEndpoints(router: ApiRouter, ctx: EndpointContext) {
     await ctx.access.authorize(req, permissions.read);
     const { runId, key } = req.params;
     if (req.query.maxPoints !== undefined) {
-      const series = await history.downsampled(runId, key, req.query.maxPoints);
-      sendSuccess(
+      const series = await history.downsampledJson(
+        runId,
+        key,
+        req.query.maxPoints,
+      );
+      sendSuccessWithRendered(
         res,
-        {
-          runId,
-          key,
-          points: series.points,
-          nextCursor: null,
-          downsampled: series.downsampled,
-        },
-        `${series.points.length} point(s) of '${key}'`,
+        { runId, key, nextCursor: null, downsampled: series.downsampled },
+        { field: 'points', json: series.pointsJson },
+        `${series.count} point(s) of '${key}'`,
       );
       return;
     }
