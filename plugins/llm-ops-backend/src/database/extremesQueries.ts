@@ -58,6 +58,31 @@ const seriesEnds = `
                        order by step desc, timestamp desc, value desc limit 1) as last_point
   order by step, timestamp, value`;
 
+function groupedExtremesSql(b: Bucketing): string {
+  const { lowest: l, highest: h } = b.source;
+  const lowest = `array[${l.value}, ${l.step}::float8, ${l.timestamp}::float8]`;
+  const highest = `array[${h.value}, -${h.step}::float8, -${h.timestamp}::float8]`;
+  return `with buckets as (
+       select min(${lowest}) as lo, max(${highest}) as hi
+       from ${b.source.table} where run_id = ? and key = ?
+       group by ${bucketOf(b.source)}
+     )
+     select (lo[2])::bigint as step, (lo[3])::bigint as timestamp, lo[1] as value from buckets
+     union select (-hi[2])::bigint, (-hi[3])::bigint, hi[1] from buckets
+     ${seriesEnds}`;
+}
+
+const groupedBindings = (b: Bucketing) => [
+  b.runId,
+  b.key,
+  b.lo,
+  b.width,
+  b.runId,
+  b.key,
+  b.runId,
+  b.key,
+];
+
 /**
  * PostgreSQL: one grouped pass. Per bucket, min() / max() of [value, step, timestamp] arrays
  * pick the lowest / highest point (step and timestamp negated for the highest, so ties go to
@@ -89,34 +114,6 @@ export async function renderedGroupedExtremes(
   );
   return { text: rows[0].points_text ?? '', count: Number(rows[0].kept) };
 }
-
-function groupedExtremesSql(b: Bucketing): string {
-  const { lowest: l, highest: h } = b.source;
-  return `with buckets as (
-       select min(array[${l.value}, ${l.step}::float8, ${
-    l.timestamp
-  }::float8]) as lo,
-              max(array[${h.value}, -${h.step}::float8, -${
-    h.timestamp
-  }::float8]) as hi
-       from ${b.source.table} where run_id = ? and key = ?
-       group by ${bucketOf(b.source)}
-     )
-     select (lo[2])::bigint as step, (lo[3])::bigint as timestamp, lo[1] as value from buckets
-     union select (-hi[2])::bigint, (-hi[3])::bigint, hi[1] from buckets
-     ${seriesEnds}`;
-}
-
-const groupedBindings = (b: Bucketing) => [
-  b.runId,
-  b.key,
-  b.lo,
-  b.width,
-  b.runId,
-  b.key,
-  b.runId,
-  b.key,
-];
 
 /**
  * SQLite (>= 3.25), and the reference the grouped query is tested against: window functions
