@@ -15,6 +15,7 @@ import {
   sourceColumn,
 } from './embeddedJson';
 import { writeMetricBlocks } from './metricBlocks';
+import { rowsPerInsert } from './rowsPerInsert';
 
 export type RunStatus =
   | 'RUNNING'
@@ -70,11 +71,6 @@ export type MetricPointInput = {
 };
 
 const FINISHED_STATUSES = new Set(['FINISHED', 'FAILED', 'KILLED']);
-
-// Rows per INSERT. knex writes a multi-row insert on SQLite as a compound SELECT, which SQLite
-// caps at 500 terms; PostgreSQL takes larger statements (5 columns x 2000 rows of parameters).
-const insertChunk = (db: Knex) =>
-  db.client.config.client === 'pg' ? 2000 : 400;
 
 /**
  * The run a param, tag or latest metric row belongs to. Those rows repeat the run's experiment
@@ -223,7 +219,7 @@ export class RunStore {
       timestamp: p.timestamp ?? now,
       value: p.value,
     }));
-    const chunk = insertChunk(tx);
+    const chunk = rowsPerInsert(tx);
     for (let i = 0; i < points.length; i += chunk) {
       await tx('metric_points')
         .insert(points.slice(i, i + chunk))

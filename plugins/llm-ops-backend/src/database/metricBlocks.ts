@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { rowsPerInsert } from './rowsPerInsert';
 
 /**
  * Each metric series' lowest and highest point per block of METRIC_BLOCK_STEPS steps, kept in
@@ -105,8 +106,7 @@ export async function writeMetricBlocks(
   points: MetricPointRow[],
 ): Promise<void> {
   const rows = summarizeBlocks(runId, points);
-  // 9 columns a row: under SQLite's 500-term compound SELECT and PostgreSQL's 65,535 parameters.
-  const chunk = tx.client.config.client === 'pg' ? 5000 : 400;
+  const chunk = rowsPerInsert(tx);
   for (let i = 0; i < rows.length; i += chunk) {
     await tx('metric_blocks')
       .insert(rows.slice(i, i + chunk))
