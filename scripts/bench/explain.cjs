@@ -99,7 +99,7 @@ async function main() {
         }),
     },
     { key: 'c1', op: () => history.pageJson(seriesRun, 'loss', 10000) },
-    { key: 'c2', op: () => history.downsampled(seriesRun, 'loss', 500) },
+    { key: 'c2', op: () => history.downsampledJson(seriesRun, 'loss', 500) },
   ].filter(
     c =>
       !process.env.BENCH_SCENARIOS ||

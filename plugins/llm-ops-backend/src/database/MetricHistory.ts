@@ -18,7 +18,11 @@ import {
   type Bucketing,
 } from './extremesQueries';
 import { blockOf, METRIC_BLOCK_STEPS } from './metricBlocks';
-import { finishRenderedPoints, pointsTextAggregate } from './renderedPoints';
+import {
+  finishRenderedPoints,
+  pointsTextAggregate,
+  renderedPointsArray,
+} from './renderedPoints';
 
 export type MetricPoint = { step: number; timestamp: number; value: number };
 
@@ -175,17 +179,10 @@ export class MetricHistory {
    */
   async downsampled(runId: string, key: string, maxPoints: number) {
     const bounds = await this.bounds(runId, key, maxPoints);
-    if (bounds.count === 0) await this.requireRun(runId);
     if (bounds.count <= maxPoints) {
-      const all = await this.db('metric_points')
-        .where({ run_id: runId, key })
-        .orderBy([
-          { column: 'step' },
-          { column: 'timestamp' },
-          { column: 'value' },
-        ])
-        .select('step', 'timestamp', 'value');
-      return { points: all.map(toPoint), downsampled: false };
+      // All of it fits: one page of maxPoints, which also answers an unknown run with a 404.
+      const all = await this.page(runId, key, maxPoints);
+      return { points: all.points, downsampled: false };
     }
     const bucketing = bucketsFor(runId, key, bounds, maxPoints);
     const rows =
@@ -227,7 +224,7 @@ export class MetricHistory {
       bucketsFor(runId, key, bounds, maxPoints),
     );
     return {
-      pointsJson: finishRenderedPoints(text, count, count).json,
+      pointsJson: renderedPointsArray(text),
       count,
       downsampled: true,
     };

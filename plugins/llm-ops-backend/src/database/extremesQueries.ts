@@ -123,29 +123,21 @@ export async function windowExtremes(
   db: Knex,
   b: Bucketing,
 ): Promise<unknown[]> {
-  const ranked = (
-    c: ExtremesSource['lowest'],
-    valueOrder: 'asc' | 'desc',
-  ) => `select * from (
-      select ${c.step} as step, ${c.timestamp} as timestamp, ${
-    c.value
-  } as value,
-             row_number() over (partition by ${bucketOf(b.source)}
-               order by ${c.value} ${valueOrder}, ${c.step} asc, ${
-    c.timestamp
-  } asc) as position
-      from ${
-        b.source.table
-      } where run_id = ? and key = ?) as ranked_${valueOrder}
-    where position = 1`;
-  const candidates = `select step, timestamp, value from (${ranked(
-    b.source.lowest,
-    'asc',
-  )}) as lowest
-    union select step, timestamp, value from (${ranked(
-      b.source.highest,
-      'desc',
-    )}) as highest`;
+  const { table } = b.source;
+  const bucket = bucketOf(b.source);
+  // Each bucket's candidates ranked one way, as (step, timestamp, value, position).
+  const ranked = (c: ExtremesSource['lowest'], order: 'asc' | 'desc') => {
+    const point = `${c.step} as step, ${c.timestamp} as timestamp, ${c.value} as value`;
+    const rank = `${c.value} ${order}, ${c.step} asc, ${c.timestamp} asc`;
+    return `select ${point},
+      row_number() over (partition by ${bucket} order by ${rank}) as position
+      from ${table} where run_id = ? and key = ?`;
+  };
+  const lowest = ranked(b.source.lowest, 'asc');
+  const highest = ranked(b.source.highest, 'desc');
+  const candidates = `
+    select step, timestamp, value from (${lowest}) as lowest where position = 1
+    union select step, timestamp, value from (${highest}) as highest where position = 1`;
   const side = [b.lo, b.width, b.runId, b.key];
   const result = await db.raw(`${candidates} ${seriesEnds}`, [
     ...side,

@@ -9,7 +9,7 @@
  * concatenation: json_build_object and json_agg cost three times as much on a 10,000-point page
  * (docs/benchmarks.md). int8 text is a JSON integer; float8 text (shortest exact form with the
  * default extra_float_digits = 1) is a JSON number except NaN, Infinity, -Infinity and -0,
- * which finishRenderedPoints rewrites.
+ * which renderedPointsArray rewrites.
  */
 export const pointsTextAggregate = `string_agg('{"step":' || step || ',"timestamp":' || timestamp || ',"value":' || value || '}', ',')`;
 
@@ -35,7 +35,12 @@ export function finishRenderedPoints(
     if (!last) throw new Error('Unexpected rendered metric point');
     lastKey = [Number(last[1]), Number(last[2]), Number(last[3])];
   }
-  return { json: `[${asJsonNumbers(kept)}]`, lastKey };
+  return { json: renderedPointsArray(kept), lastKey };
+}
+
+/** Points joined by pointsTextAggregate as the JSON array JSON.stringify would have written. */
+export function renderedPointsArray(text: string): string {
+  return `[${asJsonNumbers(text)}]`;
 }
 
 /**
