@@ -1,4 +1,4 @@
-import type { Request as ExpressRequest } from 'express';
+import type { AnyRequest } from '../service/types';
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
@@ -15,9 +15,6 @@ import type { AccessControl } from '../service/access';
 import type { AssetListFilter, AssetStore } from '../database/AssetStore';
 import { llmOpsAssetRuleset } from './rules';
 import { assetCriteriaFilter } from './assetCriteriaFilter';
-
-// Typed routers narrow params, query and body; these helpers accept any of them.
-type Request = ExpressRequest<any, any, any, any, any>;
 
 // The policy's conditions as store queries.
 const toAssetQuery = createConditionTransformer(llmOpsAssetRuleset);
@@ -42,7 +39,7 @@ export function listFilterOf(
 /** The list filter for a read permission (listFilterOf), asked of the policy. */
 export async function assetListFilter(
   access: AccessControl,
-  req: Request,
+  req: AnyRequest,
   permission: LlmOpsAssetPermission,
 ): Promise<AssetListFilter | undefined> {
   const { decision } = await access.decide(req, permission);
@@ -55,7 +52,7 @@ export async function assetListFilter(
  */
 export async function visibleAssets(
   ctx: { access: AccessControl; assets: AssetStore },
-  req: Request,
+  req: AnyRequest,
   read: LlmOpsAssetPermission,
 ): Promise<AssetStore> {
   return ctx.assets.withListFilter(
@@ -76,7 +73,7 @@ export type AssetTarget = { kind: LlmOpsAssetKind; id: string };
  */
 export async function authorizeAssetTarget(
   access: AccessControl,
-  req: Request,
+  req: AnyRequest,
   permission: LlmOpsAssetPermission,
   locate: () => Promise<AssetTarget>,
   hidden: () => Error,
@@ -100,7 +97,7 @@ export async function authorizeAssetTarget(
 /** authorizeAssetTarget for a route's `<kind>/{idOrName}`. */
 export async function authorizeAsset(
   ctx: { access: AccessControl; assets: AssetStore },
-  req: Request,
+  req: AnyRequest,
   permission: LlmOpsAssetPermission,
   kind: LlmOpsAssetKind,
   idOrName: string,
@@ -124,6 +121,6 @@ export function assetAuthorizer(
   ctx: { access: AccessControl; assets: AssetStore },
   kind: LlmOpsAssetKind,
 ) {
-  return (req: Request, permission: LlmOpsAssetPermission) =>
+  return (req: AnyRequest, permission: LlmOpsAssetPermission) =>
     authorizeAsset(ctx, req, permission, kind, req.params.idOrName);
 }

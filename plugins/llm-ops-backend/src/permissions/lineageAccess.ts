@@ -1,4 +1,4 @@
-import type { Request as ExpressRequest } from 'express';
+import type { AnyRequest } from '../service/types';
 import { NotAllowedError } from '@backstage/errors';
 import {
   AuthorizeResult,
@@ -29,9 +29,6 @@ type NodeRef = Pick<GraphNode, 'type' | 'id'>;
 export type LoadNodeOwners = (
   nodes: NodeRef[],
 ) => Promise<Map<string, AssetFacts>>;
-
-// Typed routers narrow params, query and body; these helpers accept any of them.
-type Request = ExpressRequest<any, any, any, any, any>;
 
 /**
  * The reads that show a node of each type: the read of the asset that owns it (checked on that
@@ -84,7 +81,7 @@ export class LineageVisibility {
 
   static async decide(
     access: AccessControl,
-    req: Request,
+    req: AnyRequest,
   ): Promise<LineageVisibility> {
     const { decisions } = await access.decideAll(req, everyRead);
     return new LineageVisibility(

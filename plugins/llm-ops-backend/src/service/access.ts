@@ -1,7 +1,5 @@
-import type { Request as ExpressRequest } from 'express';
+import type { AnyRequest } from './types';
 
-// Typed routers narrow params, query and body; these helpers accept any of them.
-type Request = ExpressRequest<any, any, any, any, any>;
 import type {
   BackstageCredentials,
   HttpAuthService,
@@ -27,7 +25,7 @@ export class AccessControl {
     private readonly permissions: PermissionsService,
   ) {}
 
-  async credentials(req: Request): Promise<BackstageCredentials> {
+  async credentials(req: AnyRequest): Promise<BackstageCredentials> {
     return this.httpAuth.credentials(req, { allow: ['user', 'service'] });
   }
 
@@ -37,7 +35,7 @@ export class AccessControl {
    * conditional decision cannot be checked here (see src/permissions/assetAccess.ts).
    */
   async authorize(
-    req: Request,
+    req: AnyRequest,
     permission: Permission,
   ): Promise<BackstageCredentials> {
     const credentials = await this.credentials(req);
@@ -54,7 +52,7 @@ export class AccessControl {
 
   /** The policy's decision on a resource permission for the caller: possibly CONDITIONAL. */
   async decide(
-    req: Request,
+    req: AnyRequest,
     permission: ResourcePermission,
   ): Promise<{ credentials: BackstageCredentials; decision: PolicyDecision }> {
     const credentials = await this.credentials(req);
@@ -70,7 +68,7 @@ export class AccessControl {
    * basic permissions, possibly CONDITIONAL for resource permissions (asked without a resource).
    */
   async decideAll(
-    req: Request,
+    req: AnyRequest,
     permissions: Permission[],
   ): Promise<{
     credentials: BackstageCredentials;

@@ -1,7 +1,4 @@
-import type { Request as ExpressRequest } from 'express';
-
-// Typed routers narrow params, query and body; these helpers accept any of them.
-type Request = ExpressRequest<any, any, any, any, any>;
+import type { AnyRequest } from './types';
 import type { AuditorService } from '@backstage/backend-plugin-api';
 import type { JsonObject } from '@backstage/types';
 import type { Knex } from 'knex';
@@ -20,7 +17,7 @@ const ownId = (result: unknown) => (result as { id?: string } | undefined)?.id;
  */
 export async function audited<T>(
   auditor: AuditorService,
-  req: Request,
+  req: AnyRequest,
   event: AuditedEvent,
   mutation: () => Promise<T>,
   idOf: IdOf<T> = ownId as IdOf<T>,
@@ -45,7 +42,7 @@ export async function audited<T>(
 /** A write to the store in one transaction, inside an auditor event (see audited). */
 export function auditedTransaction<T>(
   ctx: { auditor: AuditorService; db: Knex },
-  req: Request,
+  req: AnyRequest,
   event: AuditedEvent,
   write: (tx: Knex.Transaction) => Promise<T>,
   idOf?: IdOf<T>,

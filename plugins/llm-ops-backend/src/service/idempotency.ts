@@ -1,18 +1,15 @@
+import type { AnyRequest } from './types';
 import { createHash } from 'node:crypto';
-import type { Request as ExpressRequest } from 'express';
 import type { Knex } from 'knex';
 import { ConflictError } from '@backstage/errors';
 import { isUniqueViolation } from '../database/constraintErrors';
-
-// Typed routers narrow params, query and body; these helpers accept any of them.
-type Request = ExpressRequest<any, any, any, any, any>;
 
 export type StoredAnswer = { status: number; body: unknown };
 
 // A claimed key whose request has not answered yet.
 const IN_PROGRESS = 0;
 
-const hashOf = (req: Request) =>
+const hashOf = (req: AnyRequest) =>
   createHash('sha256')
     .update(
       `${req.method} ${req.baseUrl}${req.path}\n${JSON.stringify(
@@ -37,7 +34,7 @@ export class IdempotencyClaim {
 
   static async begin(
     db: Knex,
-    req: Request,
+    req: AnyRequest,
     principal: string,
     key: string | undefined,
   ): Promise<IdempotencyClaim> {
@@ -115,7 +112,7 @@ export class IdempotencyClaim {
  */
 export async function withIdempotency(
   db: Knex,
-  req: Request,
+  req: AnyRequest,
   principal: string,
   key: string | undefined,
   mutation: (tx: Knex.Transaction) => Promise<StoredAnswer>,
@@ -142,7 +139,7 @@ export async function withIdempotency(
  */
 export async function withIdempotentCommit(
   db: Knex,
-  req: Request,
+  req: AnyRequest,
   principal: string,
   key: string | undefined,
   create: (

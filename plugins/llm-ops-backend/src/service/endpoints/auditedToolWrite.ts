@@ -1,11 +1,10 @@
-import type { Request, Response } from 'express';
-import type { JsonObject } from '@backstage/types';
+import type { Response } from 'express';
 import type { WriteResult } from '../../integrations/TrackingWriter';
 import type { EndpointContext } from '../context';
-import { audited } from '../audit';
+import { audited, type AuditedEvent } from '../audit';
+import type { AnyRequest } from '../types';
 import { writeAnswer } from '../writeAnswers';
 
-type AnyRequest = Request<any, any, any, any, any>;
 type AnyResponse = Response<any, any>;
 
 /** How a tool write's resource is answered: its id (for the audit event), view and message. */
@@ -25,7 +24,7 @@ export async function answerAuditedToolWrite<T>(
   ctx: Pick<EndpointContext, 'auditor'>,
   req: AnyRequest,
   res: AnyResponse,
-  event: { eventId: string; meta: JsonObject },
+  event: AuditedEvent,
   write: () => Promise<WriteResult<T>>,
   answer: ToolWriteAnswer<T>,
 ): Promise<void> {

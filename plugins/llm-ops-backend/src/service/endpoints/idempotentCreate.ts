@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { AnyRequest } from '../types';
 import type { Knex } from 'knex';
 import type { JsonObject } from '@backstage/types';
 import type { LlmOpsAssetPermissions } from '@llm-ops/backstage-plugin-llm-ops-common';
@@ -10,8 +10,6 @@ import {
   withIdempotentCommit,
   type StoredAnswer,
 } from '../idempotency';
-
-type AnyRequest = Request<any, any, any, any, any>;
 
 /** What every create route states: its permission, audit event and the event's details. */
 export type CreateEvent = {

@@ -1,4 +1,5 @@
-import type { Request, Response } from 'express';
+import type { AnyRequest } from '../types';
+import type { Response } from 'express';
 import type { JsonObject } from '@backstage/types';
 import { llmOpsPermissionsByResource } from '@llm-ops/backstage-plugin-llm-ops-common';
 import type { EndpointContext } from '../context';
@@ -15,7 +16,6 @@ import { idempotentCreate } from './idempotentCreate';
 
 // Generic over the kind, so not tied to one path of the typed router: the per-kind bindings
 // register these on their literal paths, where the router checks them against openapi.yaml.
-type AnyRequest = Request<any, any, any, any, any>;
 type Handler = (req: AnyRequest, res: Response) => Promise<void>;
 
 /** A store of one versioned kind that can also record a new version. */
