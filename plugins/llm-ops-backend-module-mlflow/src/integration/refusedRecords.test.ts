@@ -152,12 +152,14 @@ describeWithMlflow(
       try {
         await client.registeredModels.create({ name });
         // MLflow stores a NUL byte in a description; PostgreSQL refuses it in text.
+        const createdAt: Record<string, number | undefined> = {};
         for (const description of ['first', 'bad\u0000description', 'third']) {
-          await client.modelVersions.create({
+          const created = await client.modelVersions.create({
             name,
             source: 's3://models/m',
             description,
           });
+          createdAt[created.version] = Number(created.creation_timestamp);
         }
         await client.registeredModels.setAlias(name, 'champion', '3');
         await client.registeredModels.setAlias(name, 'broken', '2');
@@ -165,11 +167,19 @@ describeWithMlflow(
         await it.sync();
 
         const versions = (await it.api.get(`/models/${name}/versions`)).body
-          .data.items as Array<{ version: string; description: string }>;
+          .data.items as Array<{
+          version: string;
+          description: string;
+          createdAt: string;
+        }>;
         expect(versions.map(v => [v.version, v.description]).sort()).toEqual([
           ['1', 'first'],
           ['3', 'third'],
         ]);
+        // A synced version was made when MLflow made it, not when it was synced.
+        for (const v of versions) {
+          expect(Date.parse(v.createdAt)).toBe(createdAt[v.version]);
+        }
         const champion = await it.api.get(`/models/${name}/aliases/champion`);
         expect(champion.body.data.version).toBe('3');
         // The refused version's alias is left out with it.

@@ -71,6 +71,7 @@ export class DatasetStore extends VersionedAssetStore<Dataset, DatasetVersion> {
     idOrName: string,
     input: DatasetVersionInput,
     tx: Knex = this.db,
+    synced?: { createdAt?: number },
   ): Promise<DatasetVersion> {
     const dataset = await this.assets.get('dataset', idOrName, tx);
     const spec = checkVersionInput(input);
@@ -82,6 +83,7 @@ export class DatasetStore extends VersionedAssetStore<Dataset, DatasetVersion> {
       description: input.description ?? null,
       spec,
       tags: input.tags,
+      createdAt: synced?.createdAt,
     });
     return toDatasetVersion(dataset, version);
   }

@@ -35,6 +35,8 @@ export type VersionInput = {
   description?: string | null;
   spec?: Record<string, unknown>;
   tags?: Record<string, string>;
+  /** When the tool made it (ms), for a synced version; otherwise now, after the latest. */
+  createdAt?: number;
 };
 
 export type VersionPatch = {
@@ -152,7 +154,7 @@ export class VersionStore {
       last?.createdAt === null || last?.createdAt === undefined
         ? 0
         : toMillis(last.createdAt);
-    const createdAt = Math.max(Date.now(), lastCreated + 1);
+    const now = Math.max(Date.now(), lastCreated + 1);
     const id = randomUUID();
     try {
       await tx('versions').insert({
@@ -161,8 +163,8 @@ export class VersionStore {
         version: input.version,
         description: input.description ?? null,
         spec: JSON.stringify(input.spec ?? {}),
-        created_at: createdAt,
-        updated_at: createdAt,
+        created_at: input.createdAt ?? now,
+        updated_at: now,
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw this.conflict(input.version);

@@ -236,12 +236,11 @@ export class DatasetSync {
           });
       }
     } else {
-      versionId = (await this.datasets.createVersion(datasetId, input, tx)).id;
-      if (record.createdAt) {
-        await tx('versions')
-          .where({ id: versionId })
-          .update({ created_at: record.createdAt });
-      }
+      versionId = (
+        await this.datasets.createVersion(datasetId, input, tx, {
+          createdAt: record.createdAt || undefined,
+        })
+      ).id;
     }
     await upsertSourceRef(tx, {
       integration,

@@ -228,13 +228,9 @@ export class RegistrySync {
           description: v.description ?? null,
           spec,
           tags: v.tags,
+          createdAt: v.createdAt > 0 ? v.createdAt : undefined,
         })
       ).id;
-      if (v.createdAt > 0) {
-        await tx('versions')
-          .where({ id: versionId })
-          .update({ created_at: v.createdAt });
-      }
     }
     await upsertSourceRef(tx, {
       integration,
