@@ -9,7 +9,8 @@ type AnyResponse = Response<any, any>;
 
 /** How a tool write's resource is answered: its id (for the audit event), view and message. */
 export type ToolWriteAnswer<T> = {
-  idOf: (resource: T) => string;
+  /** By default the resource's own `id`. */
+  idOf?: (resource: T) => string;
   view: (resource: T) => unknown;
   message: (resource: T) => string;
 };
@@ -28,8 +29,10 @@ export async function answerAuditedToolWrite<T>(
   write: () => Promise<WriteResult<T>>,
   answer: ToolWriteAnswer<T>,
 ): Promise<void> {
+  const idOf =
+    answer.idOf ?? ((resource: T) => (resource as { id: string }).id);
   const result = await audited(ctx.auditor, req, event, write, written =>
-    answer.idOf(written.resource),
+    idOf(written.resource),
   );
   const { status, body } = writeAnswer(
     result,

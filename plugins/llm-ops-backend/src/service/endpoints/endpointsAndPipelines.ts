@@ -473,7 +473,6 @@ export function bindEndpointAndPipelineEndpoints(
         },
         () => ctx.orchestration.act(req.params.runId, action),
         {
-          idOf: resource => resource.id,
           view: pipelineRunView,
           message: resource =>
             `The ${actionVerbs[action]} of pipeline run '${resource.name}' was requested`,

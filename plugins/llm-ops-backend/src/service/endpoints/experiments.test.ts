@@ -1,4 +1,5 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { auditedIds } from '../../__testUtils__/auditedIds';
 import { createTestDatabases } from '../../__testUtils__/realServices';
 import { startLlmOpsBackend } from '../../__testUtils__/testBackend';
 import { specCheckedClient } from '../../__testUtils__/specCheckedClient';
@@ -192,7 +193,7 @@ describe.each(databases.eachSupportedId())(
 
     it('audits creates, updates and deletes', async () => {
       const { api, auditor } = await setup();
-      await api.post(base, { name: 'audited' });
+      const created = await api.post(base, { name: 'audited' });
       await api.patch(`${base}/audited`, { description: 'x' });
       await api.delete(`${base}/audited`);
       const eventIds = auditor.createEvent.mock.calls.map(
@@ -203,6 +204,9 @@ describe.each(databases.eachSupportedId())(
         'experiment-update',
         'experiment-delete',
       ]);
+      // Each success names the experiment it wrote.
+      const id = created.body.data.id;
+      expect(await auditedIds(auditor)).toEqual([id, id, id]);
     });
 
     it('answers 403 to a denied user and changes nothing', async () => {

@@ -80,7 +80,6 @@ export function bindExperimentEndpoints(
       },
       () => ctx.tracking.updateExperiment(req.params.idOrName, req.body),
       {
-        idOf: resource => resource.id,
         view: assetView,
         message: resource => `Experiment '${resource.name}' updated`,
       },
@@ -102,7 +101,6 @@ export function bindExperimentEndpoints(
           lifecycle: 'deleted',
         }),
       {
-        idOf: resource => resource.id,
         view: e => ({ id: e.id }),
         message: resource => `Experiment '${resource.name}' deleted`,
       },

@@ -144,7 +144,6 @@ export function bindRunEndpoints(router: ApiRouter, ctx: EndpointContext) {
           endTime: toMillis(req.body.endTime),
         }),
       {
-        idOf: resource => resource.id,
         view: runView,
         message: resource => `Run '${resource.name}' updated`,
       },
@@ -163,7 +162,6 @@ export function bindRunEndpoints(router: ApiRouter, ctx: EndpointContext) {
           lifecycle: 'deleted',
         }),
       {
-        idOf: resource => resource.id,
         view: r => ({ id: r.id }),
         message: resource => `Run '${resource.name}' deleted`,
       },
