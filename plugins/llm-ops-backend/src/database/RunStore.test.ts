@@ -133,8 +133,8 @@ describe.each(databases.eachSupportedId())('RunStore on %s', databaseId => {
   });
 
   it('answers each run of a search page as get reads it, page after page', async () => {
-    // The search reads params, tags, latest metrics, inputs and source in its own statement
-    // (see RunStore.search); get reads them in another. Both must tell the same run.
+    // The search adds params, tags, latest metrics, inputs and source to its page in an outer
+    // query (see RunStore.search); get reads one run with them. Both must tell the same run.
     const assets = new AssetStore(knex);
     const experiment = await assets.create('experiment', { name: 'exp-page' });
     const datasets = new DatasetStore(knex, assets);

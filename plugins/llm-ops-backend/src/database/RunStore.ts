@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { InputError, NotFoundError } from '@backstage/errors';
-import { searchRuns, type RunRow, type SearchRunsOptions } from '../query';
+import { searchRuns, type SearchRunsOptions } from '../query';
 import type { AssetStore } from './AssetStore';
 import { toMillis, toMillisOrNull } from './conversions';
 import { addLineageEdges } from './lineage';
@@ -135,10 +135,12 @@ export class RunStore {
   }
 
   async get(runId: string, tx: Knex = this.db): Promise<StoredRun> {
-    const row = await tx('runs').where({ id: runId }).first();
+    // One statement: the run with its params, tags, metrics, inputs and source as columns.
+    const row = await tx('runs')
+      .where({ id: runId })
+      .first('runs.*', ...childColumns(tx, 'runs.id'));
     if (!row) throw new NotFoundError(`No run with id '${runId}'`);
-    const [run] = await this.hydrate(tx, [row]);
-    return run;
+    return toStoredRun(row);
   }
 
   async update(
@@ -382,23 +384,6 @@ export class RunStore {
           );
         });
     }
-  }
-
-  /**
-   * Params, tags, latest metrics, input datasets and source of the given runs: one statement
-   * (JSON aggregated per run, see embeddedJson.ts), whatever their number.
-   */
-  private async hydrate(
-    db: Knex,
-    rows: Array<RunRow | Record<string, any>>,
-  ): Promise<StoredRun[]> {
-    const ids = rows.map(r => r.id as string);
-    if (ids.length === 0) return [];
-    const children = await db('runs')
-      .whereIn('runs.id', ids)
-      .select('runs.id', ...childColumns(db, 'runs.id'));
-    const byId = new Map(children.map(c => [c.id as string, c]));
-    return rows.map(row => toStoredRun({ ...row, ...byId.get(row.id) }));
   }
 }
 
