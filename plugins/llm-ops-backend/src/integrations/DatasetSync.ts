@@ -13,7 +13,7 @@ import {
 import { resourceIdOf, upsertSourceRef } from '../database/sourceRefs';
 import { addLineageEdges, type LineageEdge } from '../database/lineage';
 import type { Integrations } from './Integrations';
-import { Refusals, type NotedRefusal } from './refusals';
+import { Refusals } from './refusals';
 
 type Source = ReturnType<Integrations['dataVersioning']>[number];
 
@@ -117,9 +117,11 @@ export class DatasetSync {
     versions: DatasetVersionRecord[],
     refusals: Refusals,
   ): Promise<number> {
-    const refused: NotedRefusal[] = [];
-    const stored = await refusals.store('dataset', name, () =>
-      this.db.transaction(async tx => {
+    const { stored, refusedParts } = await refusals.storeWithParts(
+      'dataset',
+      name,
+      'dataset-version',
+      async (tx, part) => {
         const datasetId = await this.ensureDataset(
           tx,
           integration,
@@ -132,29 +134,20 @@ export class DatasetSync {
         );
         for (const record of ordered) {
           const label = versionLabel(record.version);
-          try {
-            // Each version in a savepoint of its own: a statement PostgreSQL refuses aborts the
-            // whole transaction, every version after it and the commit with it, unless it is
-            // rolled back to a savepoint. The savepoint also undoes the version's earlier writes.
-            await tx.transaction(savepoint =>
-              this.syncVersion(
-                savepoint,
-                integration,
-                name,
-                datasetId,
-                label,
-                record,
-              ),
-            );
-          } catch (error) {
-            refused.push({ externalId: `${name}@${label}`, error });
-          }
+          await part(`${name}@${label}`, savepoint =>
+            this.syncVersion(
+              savepoint,
+              integration,
+              name,
+              datasetId,
+              label,
+              record,
+            ),
+          );
         }
-      }),
+      },
     );
-    if (!stored) return versions.length;
-    await refusals.storeNoted('dataset-version', refused);
-    return refused.length;
+    return stored ? refusedParts : versions.length;
   }
 
   /** The llm-ops id of the dataset, created on first sight; its source ref refreshed. */

@@ -6,7 +6,7 @@ import type {
 } from '@llm-ops/backstage-plugin-llm-ops-node';
 import { randomUUID } from 'node:crypto';
 import { VersionStore } from '../database/VersionStore';
-import { Refusals, type NotedRefusal } from './refusals';
+import { Refusals } from './refusals';
 import { resourceIdOf, upsertSourceRef } from '../database/sourceRefs';
 import { addLineageEdges } from '../database/lineage';
 import type { Integrations } from './Integrations';
@@ -102,26 +102,21 @@ export class RegistrySync {
     } while (token);
 
     // Only the store's write is a refusal; the tool's calls above fail the pass as before.
-    const refused: NotedRefusal[] = [];
-    const stored = await refusals.store('model', model.externalId, () =>
-      this.db.transaction(async tx => {
+    const { stored } = await refusals.storeWithParts(
+      'model',
+      model.externalId,
+      'model-version',
+      async (tx, part) => {
         const modelId = await this.upsertModel(tx, integration, model);
         const idByVersion = new Map<string, string>();
         // Oldest first, and with the registry's own times, so that lists (newest first) follow the
         // registry's history rather than the order a page happened to arrive in.
         const ordered = [...versions].sort((a, b) => a.createdAt - b.createdAt);
         for (const v of ordered) {
-          try {
-            // Each version in a savepoint of its own: a statement PostgreSQL refuses (a NUL byte
-            // in a description, say) aborts the whole transaction, and with it the model and every
-            // other version, unless it is rolled back to a savepoint.
-            const versionId = await tx.transaction(savepoint =>
-              this.upsertVersion(savepoint, integration, modelId, v),
-            );
-            idByVersion.set(v.version, versionId);
-          } catch (error) {
-            refused.push({ externalId: v.externalId, error });
-          }
+          const versionId = await part(v.externalId, savepoint =>
+            this.upsertVersion(savepoint, integration, modelId, v),
+          );
+          if (versionId !== undefined) idByVersion.set(v.version, versionId);
         }
         // The registry's aliases replace ours: it is the system of record for them. An alias of
         // a refused version is left out with it.
@@ -138,9 +133,8 @@ export class RegistrySync {
             })),
           );
         }
-      }),
+      },
     );
-    await refusals.storeNoted('model-version', refused);
     return stored;
   }
 

@@ -4,8 +4,11 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 // How many refused records a pass names in the log one by one; the rest are only counted.
 const LOGGED_REFUSALS = 10;
 
-/** A record the store refused inside a transaction, judged by Refusals.storeNoted once it ends. */
-export type NotedRefusal = { externalId: string; error: unknown };
+/** Writes one part of a record in a savepoint; undefined when the store refused it. */
+export type PartWriter = <T>(
+  partId: string,
+  write: (savepoint: Knex.Transaction) => Promise<T>,
+) => Promise<T | undefined>;
 
 /**
  * The records of one sync pass that the store refused (a value its database cannot hold: a name
@@ -49,17 +52,37 @@ export class Refusals {
   }
 
   /**
-   * Judges refusals noted inside a transaction (a version written in a savepoint of its model's or
-   * dataset's transaction), once that transaction has ended: telling a refusal from a store that is
-   * down asks the database, which SQLite (one connection) can only answer then.
+   * A record and its parts (a model and its versions, a dataset and its versions) in one
+   * transaction, each part in a savepoint of its own through `part`: a statement PostgreSQL
+   * refuses aborts the whole transaction, the record, every other part and the commit with it,
+   * unless it is rolled back to a savepoint (which also undoes that part's earlier writes). A
+   * refused part is skipped (`part` answers undefined) and the rest goes on. Refused parts are
+   * judged once the transaction has ended, as store judges a record: telling a refusal from a
+   * store that is down asks the database, which SQLite (one connection) can only answer then.
+   * When the record itself is refused, its parts went with it and are not judged again.
    */
-  async storeNoted(
+  async storeWithParts(
     resourceType: string,
-    noted: ReadonlyArray<NotedRefusal>,
-  ): Promise<void> {
-    for (const { externalId, error } of noted) {
-      await this.store(resourceType, externalId, () => Promise.reject(error));
+    externalId: string,
+    partType: string,
+    write: (tx: Knex.Transaction, part: PartWriter) => Promise<void>,
+  ): Promise<{ stored: boolean; refusedParts: number }> {
+    const refused: Array<{ partId: string; error: unknown }> = [];
+    const stored = await this.store(resourceType, externalId, () =>
+      this.db.transaction(tx =>
+        write(tx, (partId, partWrite) =>
+          tx.transaction(partWrite).catch(error => {
+            refused.push({ partId, error });
+            return undefined;
+          }),
+        ),
+      ),
+    );
+    if (!stored) return { stored, refusedParts: 0 };
+    for (const { partId, error } of refused) {
+      await this.store(partType, partId, () => Promise.reject(error));
     }
+    return { stored, refusedParts: refused.length };
   }
 
   summary(): string | undefined {
