@@ -62,6 +62,36 @@ function reference(points: MetricPoint[], maxPoints: number): MetricPoint[] {
   return [...kept].sort(byPoint);
 }
 
+/**
+ * Walks a series with page() and pageJson() side by side, up to maxPages pages: each rendered
+ * page must parse to page()'s points as JSON.stringify writes them, with the same count and the
+ * same next cursor. Answers how many pages and points it read.
+ */
+async function walkBothWays(
+  history: MetricHistory,
+  runId: string,
+  key: string,
+  pageSize: number,
+  maxPages = Infinity,
+): Promise<{ pages: number; points: number }> {
+  let cursor: string | undefined;
+  let pages = 0;
+  let read = 0;
+  do {
+    const page = await history.page(runId, key, pageSize, cursor);
+    const rendered = await history.pageJson(runId, key, pageSize, cursor);
+    expect(JSON.parse(rendered.pointsJson)).toEqual(
+      JSON.parse(JSON.stringify(page.points)),
+    );
+    expect(rendered.count).toBe(page.points.length);
+    expect(rendered.nextCursor).toBe(page.nextCursor);
+    read += rendered.count;
+    cursor = page.nextCursor ?? undefined;
+    pages += 1;
+  } while (cursor && pages < maxPages);
+  return { pages, points: read };
+}
+
 describe.each(databases.eachSupportedId())(
   'MetricHistory on %s',
   databaseId => {
@@ -164,24 +194,13 @@ describe.each(databases.eachSupportedId())(
     it.each([1, 7, 500, 2100])(
       'renders page after page as JSON exactly as page() would be stringified (pageSize=%s)',
       async pageSize => {
-        let cursor: string | undefined;
-        let pages = 0;
-        do {
-          const page = await history.page(runId, 'loss', pageSize, cursor);
-          const rendered = await history.pageJson(
-            runId,
-            'loss',
-            pageSize,
-            cursor,
-          );
-          expect(JSON.parse(rendered.pointsJson)).toEqual(
-            JSON.parse(JSON.stringify(page.points)),
-          );
-          expect(rendered.count).toBe(page.points.length);
-          expect(rendered.nextCursor).toBe(page.nextCursor);
-          cursor = page.nextCursor ?? undefined;
-          pages += 1;
-        } while (cursor && pages < 20);
+        const { pages } = await walkBothWays(
+          history,
+          runId,
+          'loss',
+          pageSize,
+          20,
+        );
         expect(pages).toBe(Math.min(20, Math.ceil(points.length / pageSize)));
       },
     );
@@ -262,24 +281,8 @@ describe.each(databases.eachSupportedId())(
         );
         // A page that ends on such a value continues where page() continues it.
         for (const pageSize of [1, 3]) {
-          let cursor: string | undefined;
-          let seen = 0;
-          do {
-            const one = await history.page(runId, 'tricky', pageSize, cursor);
-            const text = await history.pageJson(
-              runId,
-              'tricky',
-              pageSize,
-              cursor,
-            );
-            expect(text.nextCursor).toBe(one.nextCursor);
-            expect(JSON.parse(text.pointsJson)).toEqual(
-              JSON.parse(JSON.stringify(one.points)),
-            );
-            seen += text.count;
-            cursor = one.nextCursor ?? undefined;
-          } while (cursor);
-          expect(seen).toBe(values.length);
+          const walked = await walkBothWays(history, runId, 'tricky', pageSize);
+          expect(walked.points).toBe(values.length);
         }
       });
 
